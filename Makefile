@@ -1,0 +1,35 @@
+# Guanxi — the two commands: `make demo` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DATA_DIR ?= ./var
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test setup system-packages lint typecheck test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	@scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+system-packages:
+	@scripts/system-packages.sh
+
+demo: $(STAMP)
+	@GUANXI_DATA_DIR="$(DATA_DIR)" $(VENV)/bin/guanxi demo --port "$(PORT)"
+
+test: system-packages $(STAMP)
+	@scripts/test.sh
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy src
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Create the virtual environment and install Guanxi with its development tools.
+set -euo pipefail
+python=${1:-python3}
+venv=${2:-.venv}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "Guanxi needs Python 3.11 or newer (found: $("$python" --version 2>&1))." >&2
+  exit 1
+fi
+if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+  else
+    echo "Python's venv module is missing: install the python3-venv package (as root: apt-get install python3-venv)." >&2
+    exit 1
+  fi
+fi
+echo "==> setting up $venv with $("$python" --version)"
+[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+"$venv/bin/python" -m pip install --quiet -e '.[dev]'

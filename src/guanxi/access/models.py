@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class Channel(models.TextChoices):
+    PAGE = "page", _("page")
+    API = "api", _("API")
+    EXPORT = "export", _("export")
+    DOCUMENT = "document", _("document")
+    COMMAND = "command", _("command")
+
+
+class AppendOnly(Exception):
+    pass
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("the access log is append-only")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnly("the access log is append-only")
+
+
+class AccessLogEntry(models.Model):
+    """One registered read. Entries are chained: `hash` covers the entry and `prev_hash`.
+
+    Reader and record are kept as plain values, not foreign keys, so the log outlives
+    the rows it speaks of and an insert costs no constraint checks.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(_("time"))
+    reader_id = models.BigIntegerField()
+    username = models.CharField(_("reader"), max_length=150)
+    record_type = models.CharField(_("record type"), max_length=64)
+    record_id = models.CharField(_("record"), max_length=64)
+    record_unit_id = models.BigIntegerField(null=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    address = models.GenericIPAddressField(_("address"), null=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["record_unit_id", "-seq"], name="accesslog_unit_seq"),
+            models.Index(fields=["reader_id", "-seq"], name="accesslog_reader_seq"),
+            models.Index(fields=["record_type", "record_id", "-seq"], name="accesslog_record_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.username} {self.record_type}:{self.record_id}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("the access log is append-only")
+
+
+class ChainHead(models.Model):
+    """The last entry of the chain; locking this row orders concurrent appends."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -1,0 +1,142 @@
+"""Who may see or do what: scoping by organisation line and role.
+
+A membership grants its role's permissions over its unit's subtree (ORG-3); a unit of a kind
+with `sees_all` (HQ) grants them over every unit. The scope is computed once per request and
+kept on the user object, in two queries whatever the size of the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from guanxi.access.models import Channel
+from guanxi.access.register import client_address, read_of, register_reads
+from guanxi.organisation.models import Membership, Person, Unit
+from guanxi.policy.loader import current as current_policy
+
+M = TypeVar("M", bound=Model)
+User = Person | AnonymousUser
+
+
+@dataclass
+class Scope:
+    """For each permission: the unit ids it covers, or None for every unit."""
+
+    units: dict[str, set[int] | None] = field(default_factory=dict)
+    roles: set[tuple[int, str]] = field(default_factory=set)
+
+    def has(self, permission: str) -> bool:
+        return permission in self.units
+
+    def unit_ids(self, permission: str) -> set[int] | None:
+        return self.units.get(permission, set())
+
+    def covers(self, permission: str, unit_id: int | None) -> bool:
+        if permission not in self.units:
+            return False
+        ids = self.units[permission]
+        return ids is None or unit_id in ids
+
+
+def _compute(person: Person) -> Scope:
+    policy = current_policy()
+    memberships = list(
+        Membership.objects.filter(person=person, unit__is_active=True)
+        .select_related("unit").only("role", "unit__id", "unit__path", "unit__kind")
+    )
+    scope = Scope(roles={(m.unit_id, m.role) for m in memberships})
+    everywhere: set[str] = set()
+    prefixes: dict[str, list[str]] = {}
+    for membership in memberships:
+        role = policy.roles.get(membership.role)
+        kind = policy.unit_kinds.get(membership.unit.kind)
+        if role is None or kind is None:
+            continue
+        for permission in role.grants:
+            if kind.sees_all:
+                everywhere.add(permission)
+            else:
+                prefixes.setdefault(permission, []).append(membership.unit.path)
+    all_prefixes = {prefix for group in prefixes.values() for prefix in group}
+    paths: list[tuple[int, str]] = []
+    if all_prefixes:
+        condition = Q()
+        for prefix in all_prefixes:
+            condition |= Q(path__startswith=prefix)
+        paths = list(Unit.objects.filter(condition).values_list("id", "path"))
+    for permission, group in prefixes.items():
+        if permission not in everywhere:
+            scope.units[permission] = {uid for uid, path in paths if path.startswith(tuple(group))}
+    for permission in everywhere:
+        scope.units[permission] = None
+    return scope
+
+
+def scope_of(user: User) -> Scope:
+    if not isinstance(user, Person) or not user.is_active:
+        return Scope()
+    cached: Scope | None = getattr(user, "_guanxi_scope", None)
+    if cached is None:
+        cached = _compute(user)
+        user._guanxi_scope = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def may(user: User, permission: str, obj: Model | None = None,
+        unit_field: str = "owning_unit") -> bool:
+    """May `user` exercise `permission` — at all, or on `obj` when given."""
+    scope = scope_of(user)
+    if obj is None:
+        return scope.has(permission)
+    return scope.covers(permission, getattr(obj, f"{unit_field}_id", None))
+
+
+def may_in_unit(user: User, permission: str, unit_id: int | None) -> bool:
+    return scope_of(user).covers(permission, unit_id)
+
+
+def visible(user: User, queryset: QuerySet[M], permission: str,
+            unit_field: str = "owning_unit") -> QuerySet[M]:
+    """The part of `queryset` that `user` may see under `permission`."""
+    scope = scope_of(user)
+    if not scope.has(permission):
+        return queryset.none()
+    ids = scope.unit_ids(permission)
+    if ids is None:
+        return queryset
+    return queryset.filter(**{f"{unit_field}_id__in": sorted(ids)})
+
+
+def fetch(user: User, queryset: QuerySet[M], permission: str, *, channel: Channel,
+          request: HttpRequest | None = None, unit_field: str = "owning_unit",
+          **lookup: Any) -> M:
+    """Fetch one visible record and register the read; missing and forbidden look the same."""
+    try:
+        obj = visible(user, queryset, permission, unit_field).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
+    if not isinstance(user, Person):
+        raise Http404
+    register_reads(actor=user, reads=[read_of(obj, unit_field)], channel=channel,
+                   address=client_address(request))
+    return obj
+
+
+def visible_units(user: User, permission: str) -> QuerySet[Unit]:
+    """The units over which `user` holds `permission`."""
+    scope = scope_of(user)
+    if not scope.has(permission):
+        return Unit.objects.none()
+    ids = scope.unit_ids(permission)
+    return Unit.objects.all() if ids is None else Unit.objects.filter(pk__in=sorted(ids))
+
+
+def forget(user: User) -> None:
+    """Drop the cached scope, after the person's memberships change."""
+    if hasattr(user, "_guanxi_scope"):
+        del user._guanxi_scope

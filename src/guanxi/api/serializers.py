@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from guanxi.access.models import AccessLogEntry
+from guanxi.customers.models import Customer
+from guanxi.organisation.models import Membership, Person, Unit
+
+
+class VersionedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Edits must name the version they were made against; a stale one is refused with 409."""
+
+    version = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text=_("The version you loaded; required when changing a record."))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": _("Send the version you loaded, so a concurrent change is not lost.")})
+        return attrs
+
+
+class UnitSerializer(VersionedSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "parent", "kind", "code", "name", "name_en", "is_active", "version"]
+        read_only_fields = ["id"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Membership
+        fields = ["id", "person", "unit", "role"]
+        read_only_fields = ["id"]
+
+
+class MembershipBriefSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["unit", "unit_name", "role"]
+
+
+class PersonSerializer(VersionedSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "username", "display_name", "email", "phone", "is_active", "version"]
+        read_only_fields = ["id"]
+
+
+class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    memberships = MembershipBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "username", "display_name", "email", "phone", "memberships"]
+
+
+class CustomerSerializer(VersionedSerializer):
+    owning_unit_name = serializers.CharField(source="owning_unit.name", read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "credit_code", "owning_unit", "owning_unit_name", "tier",
+                  "created_at", "updated_at", "version"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"credit_code": {"validators": []}}
+
+
+class AccessLogEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = AccessLogEntry
+        fields = ["seq", "at", "username", "reader_id", "record_type", "record_id",
+                  "record_unit_id", "channel", "address", "prev_hash", "hash"]
+
+
+class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False,
+                                     style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField()

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from guanxi.api import views
+
+router = DefaultRouter()
+router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("access-log", views.AccessLogViewSet, basename="access-log")
+
+urlpatterns = [
+    path("v1/auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("v1/me/", views.MeView.as_view(), name="api-me"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

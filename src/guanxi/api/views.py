@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth import authenticate
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+from rest_framework.authtoken.models import Token
+
+from guanxi.access.models import AccessLogEntry, Channel
+from guanxi.access.scope import fetch, may, may_in_unit, visible
+from guanxi.api import serializers as s
+from guanxi.api.pagination import PathPagination, SeqPagination
+from guanxi.customers import services as customer_services
+from guanxi.customers.models import Customer
+from guanxi.customers.selectors import CustomerFilters, customer_list
+from guanxi.organisation import services as org_services
+from guanxi.organisation.models import Membership, Person, Unit
+
+
+class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Querysets come from the access module; subclasses say what, never how to scope.
+
+    `get_queryset` and `get_object` are sealed here so no endpoint can read around the scope,
+    and every single-record read is registered.
+    """
+
+    model: ClassVar[type[Model]]
+    view_permission: ClassVar[str]
+    unit_field: ClassVar[str] = "owning_unit"
+
+    def base_queryset(self) -> QuerySet[Any]:
+        return self.model.objects.all()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return visible(self.request.user, self.base_queryset(), self.view_permission,
+                       self.unit_field)
+
+    def get_object(self) -> Any:
+        return fetch(self.request.user, self.base_queryset(), self.view_permission,
+                     channel=Channel.API, request=self.request, unit_field=self.unit_field,
+                     pk=self.kwargs["pk"])
+
+
+class CustomerViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Customer units 客户单位 of the reader's organisation line. Each detail read is registered."""
+
+    model = Customer
+    view_permission = "customer.view"
+    serializer_class = s.CustomerSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def base_queryset(self) -> QuerySet[Customer]:
+        return Customer.objects.select_related("owning_unit")
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        params = self.request.query_params
+        unit = params.get("unit", "")
+        filters = CustomerFilters(query=params.get("q", "")[:100], tier=params.get("tier", "")[:32],
+                                  unit=int(unit) if unit.isdigit() else None)
+        return customer_list(actor=self.request.user, filters=filters)
+
+    @extend_schema(parameters=[
+        OpenApiParameter("q", str, description="Name, pinyin, initials or credit code"),
+        OpenApiParameter("tier", str), OpenApiParameter("unit", int)])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def perform_create(self, serializer: BaseSerializer[Customer]) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = customer_services.customer_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: BaseSerializer[Customer]) -> None:
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        serializer.instance = customer_services.customer_update(
+            actor=self.request.user, customer=serializer.instance, version=version, **data)
+
+
+class DirectoryViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """The organisation is a directory every signed-in person may read; changing it is managed."""
+
+    def _require_manage(self, unit_id: int | None = None) -> None:
+        allowed = (may(self.request.user, "organisation.manage") if unit_id is None
+                   else may_in_unit(self.request.user, "organisation.manage", unit_id))
+        if not allowed:
+            raise PermissionDenied(_("Only organisation administrators may change this."))
+
+
+class UnitViewSet(DirectoryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Organisation units 组织单元: a tree of any depth, kinds from the policy."""
+
+    queryset = Unit.objects.all()
+    serializer_class = s.UnitSerializer
+    pagination_class = PathPagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Unit]) -> None:
+        data = serializer.validated_data
+        parent = data.get("parent")
+        self._require_manage(parent.pk if parent else None)
+        serializer.instance = org_services.unit_create(
+            actor=self.request.user, parent=parent, kind=data["kind"], code=data["code"],
+            name=data["name"], name_en=data.get("name_en", ""))
+
+    def perform_update(self, serializer: BaseSerializer[Unit]) -> None:
+        data = dict(serializer.validated_data)
+        unit = serializer.instance
+        assert unit is not None  # noqa: S101 - update always has an instance
+        self._require_manage(unit.pk)
+        version = data.pop("version")
+        serializer.instance = org_services.unit_update(
+            actor=self.request.user, unit=unit, version=version, **data)
+
+
+class PersonViewSet(DirectoryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Our people 人员: accounts with contact details."""
+
+    queryset = Person.objects.all()
+    serializer_class = s.PersonSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: BaseSerializer[Person]) -> None:
+        self._require_manage()
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        data.pop("is_active", None)
+        serializer.instance = org_services.person_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer: BaseSerializer[Person]) -> None:
+        self._require_manage()
+        data = dict(serializer.validated_data)
+        data.pop("username", None)
+        version = data.pop("version")
+        serializer.instance = org_services.person_update(
+            actor=self.request.user, person=serializer.instance, version=version, **data)
+
+
+class MembershipViewSet(DirectoryViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        mixins.CreateModelMixin, mixins.DestroyModelMixin):
+    """Memberships 任职: a person's role in a unit."""
+
+    queryset = Membership.objects.select_related("unit", "person")
+    serializer_class = s.MembershipSerializer
+
+    def perform_create(self, serializer: BaseSerializer[Membership]) -> None:
+        data = serializer.validated_data
+        self._require_manage(data["unit"].pk)
+        serializer.instance = org_services.membership_create(
+            actor=self.request.user, person=data["person"], unit=data["unit"], role=data["role"])
+
+    def perform_destroy(self, instance: Membership) -> None:
+        self._require_manage(instance.unit_id)
+        instance.delete()
+
+
+class AccessLogViewSet(ScopedViewSet, mixins.ListModelMixin):
+    """The read register 查阅登记, scoped to records owned by the reader's units."""
+
+    model = AccessLogEntry
+    view_permission = "access_log.view"
+    unit_field = "record_unit"
+    serializer_class = s.AccessLogEntrySerializer
+    pagination_class = SeqPagination
+
+    def get_queryset(self) -> QuerySet[AccessLogEntry]:
+        if not may(self.request.user, self.view_permission):
+            raise PermissionDenied(_("You may not see the read register."))
+        queryset = super().get_queryset()
+        if reader := self.request.query_params.get("reader", "")[:150]:
+            queryset = queryset.filter(username=reader)
+        return queryset
+
+
+class MeView(APIView):
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(s.MeSerializer(request.user).data)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (`Authorization: Token …`)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_scope = "token"
+
+    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    def post(self, request: Request) -> Response:
+        form = s.TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        credentials = {"username": form.validated_data["username"]}
+        if AxesProxyHandler.is_locked(request._request, credentials):
+            raise PermissionDenied(_("Too many failed sign-in attempts: this account is locked "
+                                     "for a while."))
+        user = authenticate(request._request, username=form.validated_data["username"],
+                            password=form.validated_data["password"])
+        if user is None:
+            raise AuthenticationFailed(_("Wrong username or password."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)

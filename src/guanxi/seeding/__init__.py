@@ -1,0 +1,1 @@
+"""Demo and generated data: a realistic organisation, people for every role, customers."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SeedingConfig(AppConfig):
+    name = "guanxi.seeding"
+    verbose_name = "Seeding"

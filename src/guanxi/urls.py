@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from guanxi.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("customers/", views.customer_list_page, name="customer-list"),
+    path("customers/<int:pk>/", views.customer_detail_page, name="customer-detail"),
+    path("access-log/", views.access_log_page, name="access-log"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include("guanxi.api.urls")),
+]

@@ -1,0 +1,1 @@
+"""Server-rendered pages. Thin: they translate requests into selector and service calls."""
