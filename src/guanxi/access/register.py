@@ -47,6 +47,17 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _locked_head() -> ChainHead:
+    """Lock the chain head. An empty log may start a chain; a log without a head may not."""
+    try:
+        return ChainHead.objects.select_for_update().get(pk=1)
+    except ChainHead.DoesNotExist:
+        if AccessLogEntry.objects.exists():
+            raise
+        ChainHead.objects.get_or_create(pk=1)
+        return ChainHead.objects.select_for_update().get(pk=1)
+
+
 def register_reads(
     *, actor: Person, reads: Iterable[Read], channel: Channel, address: str | None
 ) -> list[AccessLogEntry]:
@@ -56,7 +67,7 @@ def register_reads(
         return []
     try:
         with transaction.atomic():
-            head = ChainHead.objects.select_for_update().get(pk=1)
+            head = _locked_head()
             entries = []
             now = timezone.now()
             for read in reads:

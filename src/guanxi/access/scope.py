@@ -7,12 +7,14 @@ kept on the user object, in two queries whatever the size of the data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from guanxi.access.models import Channel
 from guanxi.access.register import client_address, read_of, register_reads
@@ -77,14 +79,32 @@ def _compute(person: Person) -> Scope:
     return scope
 
 
+# A fresh token per request: a scope cached on a user object is trusted only within the
+# request that computed it, even when the same object serves several requests.
+_request_token: ContextVar[object | None] = ContextVar("guanxi_request_token", default=None)
+
+
+class ScopePerRequestMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _request_token.set(object())
+        try:
+            return self.get_response(request)
+        finally:
+            _request_token.reset(token)
+
+
 def scope_of(user: User) -> Scope:
     if not isinstance(user, Person) or not user.is_active:
         return Scope()
-    cached: Scope | None = getattr(user, "_guanxi_scope", None)
-    if cached is None:
-        cached = _compute(user)
+    cached: tuple[object | None, Scope] | None = getattr(user, "_guanxi_scope", None)
+    token = _request_token.get()
+    if cached is None or cached[0] is not token:
+        cached = (token, _compute(user))
         user._guanxi_scope = cached  # type: ignore[attr-defined]
-    return cached
+    return cached[1]
 
 
 def may(user: User, permission: str, obj: Model | None = None,

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from guanxi.api import views
 
+app_name = "api"
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("units", views.UnitViewSet, basename="unit")
@@ -12,9 +13,9 @@ router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("access-log", views.AccessLogViewSet, basename="access-log")
 
 urlpatterns = [
-    path("v1/auth/token/", views.TokenView.as_view(), name="api-token"),
-    path("v1/me/", views.MeView.as_view(), name="api-me"),
+    path("v1/auth/token/", views.TokenView.as_view(), name="token"),
+    path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

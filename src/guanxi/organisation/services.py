@@ -58,8 +58,6 @@ def unit_create(*, actor: Person | None, parent: Unit | None, kind: str, code: s
 
 
 def _move(unit: Unit, parent: Unit | None) -> None:
-    if parent is not None and parent.path.startswith(unit.path):
-        raise ValidationError({"parent": MOVE_UNDER_ITSELF})
     old_prefix = unit.path
     new_prefix = f"{parent.path if parent else '/'}{unit.pk}/"
     # One set-based update re-roots the whole subtree, however large.
@@ -76,6 +74,8 @@ def unit_update(*, actor: Person | None, unit: Unit, version: int, **changes: An
         raise StaleVersion(expected=version, actual=locked.version)
     parent = changes.get("parent", locked.parent)
     kind = changes.get("kind", locked.kind)
+    if parent is not None and parent.path.startswith(locked.path):
+        raise ValidationError({"parent": MOVE_UNDER_ITSELF})
     if parent != locked.parent or kind != locked.kind:
         _check_kind(kind, parent)
     if parent != locked.parent:

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The whole test suite: static checks, then pytest on SQLite and, when it answers, PostgreSQL.
+# Prints at the end which runs happened and which were skipped, and why.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export GUANXI_DATA_DIR=${GUANXI_DATA_DIR:-$(mktemp -d)}
+PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+REDIS_URL_TEST=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+summary=()
+failed=0
+
+step() {  # step NAME COMMAND...
+  local name=$1; shift
+  echo "==> $name"
+  if "$@"; then summary+=("PASSED   $name"); else summary+=("FAILED   $name"); failed=1; fi
+}
+
+answers() {  # answers HOST PORT
+  "$PY" - "$1" "$2" <<'PYEOF'
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2).close()
+except OSError:
+    sys.exit(1)
+PYEOF
+}
+
+step "ruff lint" "$PY" -m ruff check .
+step "ruff format" "$PY" -m ruff format --check --quiet .
+step "mypy (strict)" "$PY" -m mypy src
+step "migrations match models" "$PY" -m guanxi.cli makemigrations --check --dry-run
+step "policy presets" "$PY" -m guanxi.cli policy check policies/*.toml
+if command -v msgfmt >/dev/null; then
+  step "translations compile" bash -c 'for po in src/guanxi/locale/*/LC_MESSAGES/*.po; do
+      msgfmt --check-format -o /dev/null "$po" || exit 1
+      [ "$po" -ot "${po%.po}.mo" ] || [ "$(msgfmt -o - "$po" | md5sum)" = "$(md5sum < "${po%.po}.mo")" ] || { echo "$po is newer than its .mo: run make messages"; exit 1; }
+    done'
+else
+  summary+=("SKIPPED  translations compile (msgfmt not installed)")
+fi
+
+step "pytest on SQLite (with browser tests)" "$PY" -m pytest -q -p no:cacheprovider
+
+if answers 127.0.0.1 5432; then
+  extra=()
+  if answers 127.0.0.1 6379; then
+    export REDIS_URL=$REDIS_URL_TEST
+    label="pytest on PostgreSQL with Redis cache"
+  else
+    label="pytest on PostgreSQL (Redis not answering on 127.0.0.1:6379: local cache)"
+  fi
+  step "$label" env DATABASE_URL="$PG_URL" "$PY" -m pytest -q -p no:cacheprovider -m "not e2e" "${extra[@]}"
+  unset REDIS_URL
+else
+  summary+=("SKIPPED  pytest on PostgreSQL: nothing answers on 127.0.0.1:5432")
+fi
+
+echo
+echo "==================== summary ===================="
+printf '%s\n' "${summary[@]}"
+[ "$failed" = 0 ] && echo "all checks passed" || echo "some checks FAILED"
+exit $failed

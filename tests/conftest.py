@@ -1,0 +1,73 @@
+"""Personas shared by every test, built from the demo organisation.
+
+hq.manager / hq.staff see everything; div1.* see division 1 and its bases; div2.staff and
+branch1.* are other lines; finance, exec and auditor hold their HQ roles.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from guanxi.customers.models import Customer
+from guanxi.organisation.models import Person, Unit
+from guanxi.seeding import demo
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests sign people in hundreds of times; argon2 is checked on its own in test_settings.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"guanxi: database backend {engine}, policy {settings.GUANXI_POLICY}"
+
+
+@pytest.fixture
+def units(db: None) -> dict[str, Unit]:
+    return demo.load_organisation()
+
+
+@pytest.fixture
+def people(units: dict[str, Unit]) -> dict[str, Person]:
+    return demo.load_people(units)
+
+
+@pytest.fixture
+def make_customer(people: dict[str, Person], units: dict[str, Unit]) -> Callable[..., Customer]:
+    from guanxi.customers.services import customer_create
+    from guanxi.seeding.names import credit_code
+
+    rng = random.Random(7)
+
+    def make(unit: str = "DIV1", name: str | None = None, tier: str = "vip",
+             code: str | None = None) -> Customer:
+        return customer_create(
+            actor=people["hq.manager"], name=name or f"测试客户{rng.randrange(10**6)}有限公司",
+            owning_unit=units[unit], tier=tier, credit_code=code or credit_code(rng))
+
+    return make
+
+
+@pytest.fixture
+def api_as(people: dict[str, Person]) -> Callable[[str], APIClient]:
+    def client_for(username: str) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(people[username])
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def page_as(client, people: dict[str, Person]):  # type: ignore[no-untyped-def]
+    def client_for(username: str):  # type: ignore[no-untyped-def]
+        client.force_login(people[username])
+        return client
+
+    return client_for
