@@ -45,11 +45,16 @@ def make_customer(people: dict[str, Person], units: dict[str, Unit]) -> Callable
 
     rng = random.Random(7)
 
-    def make(unit: str = "DIV1", name: str | None = None, tier: str = "vip",
-             code: str | None = None) -> Customer:
+    def make(
+        unit: str = "DIV1", name: str | None = None, tier: str = "vip", code: str | None = None
+    ) -> Customer:
         return customer_create(
-            actor=people["hq.manager"], name=name or f"测试客户{rng.randrange(10**6)}有限公司",
-            owning_unit=units[unit], tier=tier, credit_code=code or credit_code(rng))
+            actor=people["hq.manager"],
+            name=name or f"测试客户{rng.randrange(10**6)}有限公司",
+            owning_unit=units[unit],
+            tier=tier,
+            credit_code=code or credit_code(rng),
+        )
 
     return make
 

@@ -15,8 +15,14 @@ from guanxi.organisation.services import membership_create, person_create
 
 # Where the record lives, seen from a person of division 1 (DIV1) or of HQ.
 RELATIONS = {
-    "DIV1": {"own": "DIV1", "child": "BASE11", "parent": "HQ", "sibling": "DIV2",
-             "other_line": "BASE21", "branch": "BR1"},
+    "DIV1": {
+        "own": "DIV1",
+        "child": "BASE11",
+        "parent": "HQ",
+        "sibling": "DIV2",
+        "other_line": "BASE21",
+        "branch": "BR1",
+    },
     "HQ": {"own": "HQ", "child": "DIV1", "grandchild": "BASE11", "branch": "BR1"},
 }
 DOWN = {"own", "child", "grandchild"}  # what a unit's line covers
@@ -53,8 +59,10 @@ CASES = [
 
 @pytest.fixture
 def world(people, units, make_customer):  # type: ignore[no-untyped-def]
-    customers = {code: make_customer(code) for code in
-                 {code for rel in RELATIONS.values() for code in rel.values()}}
+    customers = {
+        code: make_customer(code)
+        for code in {code for rel in RELATIONS.values() for code in rel.values()}
+    }
     reader = people["hq.manager"]
     for customer in customers.values():
         register_read(actor=reader, obj=customer, channel=Channel.PAGE)
@@ -89,9 +97,11 @@ def test_matrix(role: str, home: str, relation: str, world, units, client) -> No
     expected_api = 200 if allowed(role, "api", home, relation) else 404
     assert api.get(f"/api/v1/customers/{customer.pk}/").status_code == expected_api
 
-    change = api.patch(f"/api/v1/customers/{customer.pk}/",
-                       {"name": customer.name + "（更新）", "version": customer.version},
-                       format="json")
+    change = api.patch(
+        f"/api/v1/customers/{customer.pk}/",
+        {"name": customer.name + "（更新）", "version": customer.version},
+        format="json",
+    )
     if allowed(role, "change", home, relation):
         assert change.status_code == 200
     else:

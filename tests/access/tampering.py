@@ -50,13 +50,18 @@ def refusing_log_inserts() -> Iterator[None]:
                 "CREATE OR REPLACE FUNCTION test_refuse_insert() RETURNS trigger AS $$ BEGIN "
                 "RAISE EXCEPTION 'disk full'; END; $$ LANGUAGE plpgsql;"
                 "CREATE TRIGGER test_refuse BEFORE INSERT ON access_accesslogentry "
-                "FOR EACH ROW EXECUTE FUNCTION test_refuse_insert();")
+                "FOR EACH ROW EXECUTE FUNCTION test_refuse_insert();"
+            )
         else:
-            cursor.execute("CREATE TRIGGER test_refuse BEFORE INSERT ON access_accesslogentry "
-                           "BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
+            cursor.execute(
+                "CREATE TRIGGER test_refuse BEFORE INSERT ON access_accesslogentry "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
+            )
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER test_refuse" + (
-                " ON access_accesslogentry" if connection.vendor == "postgresql" else ""))
+            cursor.execute(
+                "DROP TRIGGER test_refuse"
+                + (" ON access_accesslogentry" if connection.vendor == "postgresql" else "")
+            )

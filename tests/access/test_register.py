@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def test_entries_are_chained_one_to_the_next(logged) -> None:  # type: ignore[no
     entries = list(AccessLogEntry.objects.order_by("seq"))
     assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
     assert entries[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
     head = ChainHead.objects.get(pk=1)
     assert (head.seq, head.hash) == (5, entries[-1].hash)
     assert verify().ok
@@ -52,8 +53,10 @@ def test_the_application_offers_no_update_or_delete(logged) -> None:  # type: ig
 def test_the_database_refuses_update_and_delete(logged) -> None:  # type: ignore[no-untyped-def]
     from django.db import connection
 
-    for sql in ("UPDATE access_accesslogentry SET username = 'x' WHERE seq = 1",
-                "DELETE FROM access_accesslogentry WHERE seq = 1"):
+    for sql in (
+        "UPDATE access_accesslogentry SET username = 'x' WHERE seq = 1",
+        "DELETE FROM access_accesslogentry WHERE seq = 1",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert AccessLogEntry.objects.get(seq=1).username == "div1.staff"
@@ -87,18 +90,28 @@ def _rewrite_whole_chain(new_username: str) -> None:
     raw("UPDATE access_accesslogentry SET username = %s WHERE seq = 2", [new_username])
     for entry in AccessLogEntry.objects.order_by("seq"):
         new_hash = entry_hash(
-            seq=entry.seq, at=entry.at, reader_id=entry.reader_id, username=entry.username,
-            record_type=entry.record_type, record_id=entry.record_id,
-            record_unit_id=entry.record_unit_id, channel=entry.channel, address=entry.address,
-            prev_hash=prev)
-        raw("UPDATE access_accesslogentry SET prev_hash = %s, hash = %s WHERE seq = %s",
-            [prev, new_hash, entry.seq])
+            seq=entry.seq,
+            at=entry.at,
+            reader_id=entry.reader_id,
+            username=entry.username,
+            record_type=entry.record_type,
+            record_id=entry.record_id,
+            record_unit_id=entry.record_unit_id,
+            channel=entry.channel,
+            address=entry.address,
+            prev_hash=prev,
+        )
+        raw(
+            "UPDATE access_accesslogentry SET prev_hash = %s, hash = %s WHERE seq = %s",
+            [prev, new_hash, entry.seq],
+        )
         prev = new_hash
     ChainHead.objects.filter(pk=1).update(hash=prev)
 
 
 def test_a_rewritten_chain_passes_alone_but_fails_against_a_checkpoint(
-        logged, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    logged, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     write_checkpoint(str(tmp_path))
     _rewrite_whole_chain("nobody")
     assert verify().ok  # self-consistent: only the checkpoint can tell
@@ -125,7 +138,7 @@ def test_checkpoint_can_be_posted_to_an_address(logged) -> None:  # type: ignore
     received: list[dict[str, object]] = []
 
     class Sink(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(204)
             self.end_headers()
@@ -139,7 +152,8 @@ def test_checkpoint_can_be_posted_to_an_address(logged) -> None:  # type: ignore
     write_checkpoint(f"http://127.0.0.1:{server.server_port}/checkpoints")
     thread.join(5)
     server.server_close()
-    assert received and received[0]["seq"] == 5
+    assert received
+    assert received[0]["seq"] == 5
 
 
 def test_registration_fails_closed(people, make_customer) -> None:  # type: ignore[no-untyped-def]

@@ -30,14 +30,19 @@ def test_another_divisions_customer_is_404_and_leaves_no_read(api_as, make_custo
     assert AccessLogEntry.objects.count() == 0
 
 
-def test_a_detail_read_is_registered_with_channel_and_address(api_as, make_customer, people) -> None:  # type: ignore[no-untyped-def]
+def test_a_detail_read_is_registered_with_channel_and_address(
+    api_as, make_customer, people
+) -> None:  # type: ignore[no-untyped-def]
     customer = make_customer("BASE11")
-    answer = api_as("div1.staff").get(f"/api/v1/customers/{customer.pk}/",
-                                      REMOTE_ADDR="10.1.2.3")
+    answer = api_as("div1.staff").get(f"/api/v1/customers/{customer.pk}/", REMOTE_ADDR="10.1.2.3")
     assert answer.status_code == 200
     entry = AccessLogEntry.objects.get()
     assert (entry.username, entry.channel, entry.address, entry.record_id) == (
-        "div1.staff", "api", "10.1.2.3", str(customer.pk))
+        "div1.staff",
+        "api",
+        "10.1.2.3",
+        str(customer.pk),
+    )
 
 
 def test_a_list_read_registers_nothing_per_row(api_as, make_customer) -> None:  # type: ignore[no-untyped-def]
@@ -59,32 +64,54 @@ def test_the_access_log_endpoint_shows_entries_with_their_fields(api_as, make_cu
 
 def test_create_update_and_refusals(api_as, units) -> None:  # type: ignore[no-untyped-def]
     client = api_as("div1.staff")
-    made = client.post("/api/v1/customers/", {"name": "渤海石油装备制造有限公司",
-                       "credit_code": "91120116MA05K1RX4T", "owning_unit": units["BASE11"].pk,
-                       "tier": "vip"}, format="json")
+    made = client.post(
+        "/api/v1/customers/",
+        {
+            "name": "渤海石油装备制造有限公司",
+            "credit_code": "91120116MA05K1RX4T",
+            "owning_unit": units["BASE11"].pk,
+            "tier": "vip",
+        },
+        format="json",
+    )
     assert made.status_code in {201, 400}
     if made.status_code == 400:  # the sample code's check character is computed below instead
         from guanxi.customers.validators import credit_code_check_char
 
         code = "91120116MA05K1RX4" + credit_code_check_char("91120116MA05K1RX4")
-        made = client.post("/api/v1/customers/", {"name": "渤海石油装备制造有限公司",
-                           "credit_code": code, "owning_unit": units["BASE11"].pk,
-                           "tier": "vip"}, format="json")
+        made = client.post(
+            "/api/v1/customers/",
+            {
+                "name": "渤海石油装备制造有限公司",
+                "credit_code": code,
+                "owning_unit": units["BASE11"].pk,
+                "tier": "vip",
+            },
+            format="json",
+        )
     assert made.status_code == 201, made.json()
     pk = made.json()["id"]
-    bad = client.post("/api/v1/customers/", {"name": "某", "credit_code": "123",
-                      "owning_unit": units["DIV1"].pk, "tier": "vip"}, format="json")
+    bad = client.post(
+        "/api/v1/customers/",
+        {"name": "某", "credit_code": "123", "owning_unit": units["DIV1"].pk, "tier": "vip"},
+        format="json",
+    )
     assert bad.status_code == 400
     assert "credit_code" in bad.json()
-    outside = client.post("/api/v1/customers/", {"name": "某某", "owning_unit": units["DIV2"].pk,
-                          "tier": "vip"}, format="json")
+    outside = client.post(
+        "/api/v1/customers/",
+        {"name": "某某", "owning_unit": units["DIV2"].pk, "tier": "vip"},
+        format="json",
+    )
     assert outside.status_code == 403
-    moved = client.patch(f"/api/v1/customers/{pk}/", {"owning_unit": units["DIV2"].pk,
-                         "version": 1}, format="json")
+    moved = client.patch(
+        f"/api/v1/customers/{pk}/", {"owning_unit": units["DIV2"].pk, "version": 1}, format="json"
+    )
     assert moved.status_code == 403
     assert Customer.objects.get(pk=pk).owning_unit == units["BASE11"]
-    renamed = client.patch(f"/api/v1/customers/{pk}/", {"tier": "strategic", "version": 1},
-                           format="json")
+    renamed = client.patch(
+        f"/api/v1/customers/{pk}/", {"tier": "strategic", "version": 1}, format="json"
+    )
     assert renamed.status_code == 200
     assert renamed.json()["version"] == 2
 

@@ -10,9 +10,13 @@ from guanxi.organisation.services import StaleVersion
 
 
 def test_a_customer_is_created_with_search_keys(people, units) -> None:  # type: ignore[no-untyped-def]
-    customer = customer_create(actor=people["div1.staff"], name=" 中海油田服务股份有限公司 ",
-                               owning_unit=units["DIV1"], tier="strategic",
-                               credit_code=" 91110000710929183y ")
+    customer = customer_create(
+        actor=people["div1.staff"],
+        name=" 中海油田服务股份有限公司 ",
+        owning_unit=units["DIV1"],
+        tier="strategic",
+        credit_code=" 91110000710929183y ",
+    )
     assert customer.name == "中海油田服务股份有限公司"
     assert customer.name_initials == "zhytfwgfyxgs"
     assert customer.created_by == people["div1.staff"]
@@ -29,24 +33,26 @@ def test_a_duplicate_credit_code_is_refused(make_customer) -> None:  # type: ign
 
 def test_an_unknown_tier_is_refused(people, units) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError):
-        customer_create(actor=people["hq.staff"], name="某公司", owning_unit=units["HQ"],
-                        tier="platinum")
+        customer_create(
+            actor=people["hq.staff"], name="某公司", owning_unit=units["HQ"], tier="platinum"
+        )
 
 
 def test_nobody_creates_outside_their_line(people, units) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDenied):
-        customer_create(actor=people["div1.staff"], name="某公司", owning_unit=units["DIV2"],
-                        tier="vip")
+        customer_create(
+            actor=people["div1.staff"], name="某公司", owning_unit=units["DIV2"], tier="vip"
+        )
     with pytest.raises(PermissionDenied):
-        customer_create(actor=people["finance"], name="某公司", owning_unit=units["HQ"],
-                        tier="vip")
+        customer_create(actor=people["finance"], name="某公司", owning_unit=units["HQ"], tier="vip")
 
 
 def test_a_customer_cannot_be_moved_out_of_the_editors_line(people, units, make_customer) -> None:  # type: ignore[no-untyped-def]
     customer = make_customer("DIV1")
     with pytest.raises(PermissionDenied):
-        customer_update(actor=people["div1.staff"], customer=customer, version=1,
-                        owning_unit=units["DIV2"])
+        customer_update(
+            actor=people["div1.staff"], customer=customer, version=1, owning_unit=units["DIV2"]
+        )
     assert Customer.objects.get(pk=customer.pk).owning_unit == units["DIV1"]
 
 
@@ -59,8 +65,10 @@ def test_a_stale_edit_is_refused_and_changes_nothing(people, make_customer) -> N
     assert (fresh.tier, fresh.version) == ("strategic", 2)
 
 
-@pytest.mark.parametrize(("query", "found"), [
-    ("大港", True), ("dgyt", False), ("zgsy", True), ("zhongguoshiyou", True), ("xyz", False)])
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("大港", True), ("dgyt", False), ("zgsy", True), ("zhongguoshiyou", True), ("xyz", False)],
+)
 def test_search_by_name_pinyin_and_initials(people, make_customer, query, found) -> None:  # type: ignore[no-untyped-def]
     target = make_customer("DIV1", name="中国石油天然气股份有限公司大港油田分公司")
     make_customer("DIV1", name="延长油田股份有限公司")
@@ -70,8 +78,9 @@ def test_search_by_name_pinyin_and_initials(people, make_customer, query, found)
 
 def test_search_by_credit_code(people, make_customer) -> None:  # type: ignore[no-untyped-def]
     target = make_customer("DIV1")
-    hits = customer_list(actor=people["div1.staff"],
-                         filters=CustomerFilters(query=target.credit_code.lower()))
+    hits = customer_list(
+        actor=people["div1.staff"], filters=CustomerFilters(query=target.credit_code.lower())
+    )
     assert list(hits) == [target]
 
 

@@ -35,7 +35,7 @@ def test_any_other_check_character_is_refused(first17: str, wrong: str) -> None:
 @given(body, st.integers(min_value=0, max_value=16), st.sampled_from(ALPHABET))
 def test_a_single_changed_character_is_caught(first17: str, where: int, char: str) -> None:
     good = first17 + credit_code_check_char(first17)
-    changed = good[:where] + char + good[where + 1:]
+    changed = good[:where] + char + good[where + 1 :]
     if changed != good:
         with pytest.raises(ValidationError):
             validate_credit_code(changed)

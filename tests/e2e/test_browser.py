@@ -13,8 +13,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI") != "true",
-                       reason="Debian's chromium is not installed (make system-packages)"),
+    pytest.mark.skipif(
+        CHROMIUM is None and os.environ.get("CI") != "true",
+        reason="Debian's chromium is not installed (make system-packages)",
+    ),
 ]
 
 
@@ -27,17 +29,27 @@ def browser_page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page(locale="zh-CN")
         yield page
         browser.close()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_div1_staff_signs_in_and_sees_the_chinese_home_page(browser_page, live_server,
-                                                            people, make_customer) -> None:  # type: ignore[no-untyped-def]
+def test_div1_staff_signs_in_and_sees_the_chinese_home_page(
+    browser_page, live_server, people, make_customer
+) -> None:  # type: ignore[no-untyped-def]
     customer = make_customer("BASE11", name="中海石油（中国）有限公司天津分公司")
     page = browser_page
     page.goto(f"{live_server.url}/")

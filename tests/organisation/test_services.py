@@ -10,8 +10,9 @@ from guanxi.organisation.models import Unit
 def test_units_form_a_tree_with_materialised_paths(units: dict[str, Unit]) -> None:
     base = units["BASE11"]
     assert base.ancestor_ids() == [units["HQ"].pk, units["DIV1"].pk, base.pk]
-    subtree = set(Unit.objects.filter(path__startswith=units["DIV1"].path)
-                  .values_list("code", flat=True))
+    subtree = set(
+        Unit.objects.filter(path__startswith=units["DIV1"].path).values_list("code", flat=True)
+    )
     assert subtree == {"DIV1", "BASE11", "BASE12"}
 
 
@@ -21,7 +22,9 @@ def test_moving_a_unit_carries_its_whole_subtree(units: dict[str, Unit]) -> None
     moved = Unit.objects.get(code="BASE11")
     assert moved.path == f"{units['DIV2'].path}{moved.pk}/"
     assert set(Unit.objects.filter(path__startswith=div1.path).values_list("code", flat=True)) == {
-        "DIV1", "BASE12"}
+        "DIV1",
+        "BASE12",
+    }
 
 
 def test_a_deeper_tree_keeps_paths_on_move(units: dict[str, Unit]) -> None:
@@ -63,5 +66,6 @@ def test_a_stale_version_is_refused(units: dict[str, Unit]) -> None:
 
 def test_roles_must_come_from_the_policy(people, units) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError):
-        services.membership_create(actor=None, person=people["div1.staff"], unit=units["DIV1"],
-                                   role="emperor")
+        services.membership_create(
+            actor=None, person=people["div1.staff"], unit=units["DIV1"], role="emperor"
+        )

@@ -40,22 +40,27 @@ def test_the_three_presets_ship() -> None:
 def test_an_unknown_grant_is_reported_with_its_line() -> None:
     bad = GOOD.replace('"customer.export"', '"customer.steal"', 1)
     found = problems_of(bad)
-    assert found == [f"line {line_of(bad, 'customer.steal')}: role 'manager' grants unknown "
-                     "permission 'customer.steal'"]
+    assert found == [
+        f"line {line_of(bad, 'customer.steal')}: role 'manager' grants unknown "
+        "permission 'customer.steal'"
+    ]
 
 
 def test_a_parent_that_does_not_exist_is_reported() -> None:
     bad = GOOD.replace('parents = ["division"]', 'parents = ["divison"]')
     found = problems_of(bad)
-    assert found == [f"line {line_of(bad, 'divison')}: unit kind 'base' names an unknown "
-                     "parent 'divison'"]
+    assert found == [
+        f"line {line_of(bad, 'divison')}: unit kind 'base' names an unknown parent 'divison'"
+    ]
 
 
 def test_a_missing_clause_and_an_unknown_key_are_both_reported() -> None:
     bad = GOOD.replace('clause = "000 §10.1"', 'colour = "blue"', 1)
     found = problems_of(bad)
-    assert any("unknown key 'colour'" in p and p.startswith(f"line {line_of(bad, 'colour')}:")
-               for p in found)
+    assert any(
+        "unknown key 'colour'" in p and p.startswith(f"line {line_of(bad, 'colour')}:")
+        for p in found
+    )
     assert any("is missing 'clause'" in p for p in found)
 
 
@@ -74,9 +79,13 @@ def test_two_roots_are_refused() -> None:
 
 def test_policy_check_command_exits_non_zero_and_prints_lines(tmp_path: Path) -> None:
     bad = tmp_path / "cosl.toml"
-    bad.write_text(GOOD.replace('rank = 2', 'rank = 1', 1), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "guanxi.cli", "policy", "check", str(bad)],
-                            capture_output=True, text=True, check=False)
+    bad.write_text(GOOD.replace("rank = 2", "rank = 1", 1), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "guanxi.cli", "policy", "check", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     second = [n for n, line in enumerate(bad.read_text().splitlines(), 1) if line == "rank = 1"][1]
     assert f"line {second}: rank 1 is used twice" in result.stdout
@@ -86,8 +95,13 @@ def test_start_up_with_a_bad_policy_refuses_with_the_problem(tmp_path: Path) -> 
     bad = tmp_path / "cosl.toml"
     bad.write_text(GOOD.replace('"customer.view"', '"customer.peek"', 1), encoding="utf-8")
     env = {**os.environ, "GUANXI_POLICY": str(bad), "GUANXI_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "guanxi.cli", "check"], env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "guanxi.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "unknown permission 'customer.peek'" in result.stderr
     assert f"{bad}:line " in result.stderr

@@ -18,8 +18,19 @@ from django.utils import timezone
 from guanxi.access.chain import entry_hash
 from guanxi.access.models import GENESIS_HASH, AccessLogEntry, ChainHead
 
-FIELDS = ("seq", "at", "reader_id", "username", "record_type", "record_id", "record_unit_id",
-          "channel", "address", "prev_hash", "hash")
+FIELDS = (
+    "seq",
+    "at",
+    "reader_id",
+    "username",
+    "record_type",
+    "record_id",
+    "record_unit_id",
+    "channel",
+    "address",
+    "prev_hash",
+    "hash",
+)
 
 
 @dataclass(frozen=True)
@@ -33,18 +44,27 @@ class Verdict:
         return self.bad_seq is None and not self.reason
 
 
-def _check_entry(row: tuple[object, ...], prev_seq: int, prev_hash: str) -> str:
-    (seq, at, reader_id, username, record_type, record_id, record_unit_id, channel, address,
-     stored_prev, stored_hash) = row
+Row = tuple[int, datetime, int, str, str, str, int | None, str, str | None, str, str]
+
+
+def _check_entry(row: Row, prev_seq: int, prev_hash: str) -> str:
+    seq, at, reader_id, username, record_type, record_id, unit_id, channel, address = row[:9]
+    stored_prev, stored_hash = row[9], row[10]
     if seq != prev_seq + 1:
         return f"entry {prev_seq + 1} is missing (next entry is {seq})"
     if stored_prev != prev_hash:
         return f"entry {seq} does not link to entry {prev_seq}"
     actual = entry_hash(
-        seq=seq, at=at, reader_id=reader_id, username=username,  # type: ignore[arg-type]
-        record_type=record_type, record_id=record_id,  # type: ignore[arg-type]
-        record_unit_id=record_unit_id, channel=channel,  # type: ignore[arg-type]
-        address=address, prev_hash=stored_prev,  # type: ignore[arg-type]
+        seq=seq,
+        at=at,
+        reader_id=reader_id,
+        username=username,
+        record_type=record_type,
+        record_id=record_id,
+        record_unit_id=unit_id,
+        channel=channel,
+        address=address,
+        prev_hash=stored_prev,
     )
     if actual != stored_hash:
         return f"entry {seq} has been altered (its content does not match its hash)"
@@ -56,26 +76,40 @@ def verify(checkpoints: list[dict[str, object]] | None = None, chunk: int = 2000
     pins = {int(str(c["seq"])): str(c["hash"]) for c in checkpoints or []}
     prev_seq, prev_hash, checked = 0, GENESIS_HASH, 0
     rows = AccessLogEntry.objects.order_by("seq").values_list(*FIELDS)
+    row: Row
     for row in rows.iterator(chunk_size=chunk):
         reason = _check_entry(row, prev_seq, prev_hash)
         if reason:
-            return Verdict(checked, bad_seq=prev_seq + 1 if "missing" in reason else int(
-                str(row[0])), reason=reason)
-        prev_seq, prev_hash = int(str(row[0])), str(row[-1])
+            bad = prev_seq + 1 if "missing" in reason else row[0]
+            return Verdict(checked, bad_seq=bad, reason=reason)
+        prev_seq, prev_hash = row[0], row[-1]
         checked += 1
         if prev_seq in pins and pins.pop(prev_seq) != prev_hash:
-            return Verdict(checked, bad_seq=prev_seq, reason=(
-                f"entry {prev_seq} differs from the checkpoint taken of it: "
-                "the chain was rewritten after that checkpoint"))
+            return Verdict(
+                checked,
+                bad_seq=prev_seq,
+                reason=(
+                    f"entry {prev_seq} differs from the checkpoint taken of it: "
+                    "the chain was rewritten after that checkpoint"
+                ),
+            )
     head = ChainHead.objects.filter(pk=1).first() or ChainHead(seq=0, hash=GENESIS_HASH)
     if head.seq != prev_seq or head.hash != prev_hash:
-        return Verdict(checked, bad_seq=prev_seq + 1, reason=(
-            f"the chain ends at entry {prev_seq} but its head records entry {head.seq}: "
-            "entries were removed from the end"))
+        return Verdict(
+            checked,
+            bad_seq=prev_seq + 1,
+            reason=(
+                f"the chain ends at entry {prev_seq} but its head records entry {head.seq}: "
+                "entries were removed from the end"
+            ),
+        )
     if pins:
         first = min(pins)
-        return Verdict(checked, bad_seq=first, reason=(
-            f"a checkpoint records entry {first}, which is no longer in the log"))
+        return Verdict(
+            checked,
+            bad_seq=first,
+            reason=(f"a checkpoint records entry {first}, which is no longer in the log"),
+        )
     return Verdict(checked)
 
 
@@ -90,8 +124,8 @@ def write_checkpoint(target: str) -> str:
     body = json.dumps(record, indent=2)
     if target.startswith(("http://", "https://")):
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-            target, data=body.encode(), headers={"Content-Type": "application/json"},
-            method="POST")
+            target, data=body.encode(), headers={"Content-Type": "application/json"}, method="POST"
+        )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             response.read()
         return target

@@ -22,8 +22,10 @@ logger = logging.getLogger(__name__)
 class ReadNotRegistered(Exception):
     """The read could not be registered, so the data must not be shown (DOC-4, fail-closed)."""
 
-    message = _("This record cannot be shown right now because the read could not be "
-                "registered. Please try again in a moment; if it persists, tell the administrator.")
+    message = _(
+        "This record cannot be shown right now because the read could not be "
+        "registered. Please try again in a moment; if it persists, tell the administrator."
+    )
 
 
 @dataclass(frozen=True)
@@ -72,16 +74,28 @@ def register_reads(
             now = timezone.now()
             for read in reads:
                 entry = AccessLogEntry(
-                    seq=head.seq + 1, at=now, reader_id=actor.pk, username=actor.get_username(),
-                    record_type=read.record_type, record_id=read.record_id,
-                    record_unit_id=read.record_unit_id, channel=str(channel), address=address,
+                    seq=head.seq + 1,
+                    at=now,
+                    reader_id=actor.pk,
+                    username=actor.get_username(),
+                    record_type=read.record_type,
+                    record_id=read.record_id,
+                    record_unit_id=read.record_unit_id,
+                    channel=str(channel),
+                    address=address,
                     prev_hash=head.hash,
                 )
                 entry.hash = entry_hash(
-                    seq=entry.seq, at=now, reader_id=entry.reader_id, username=entry.username,
-                    record_type=entry.record_type, record_id=entry.record_id,
-                    record_unit_id=entry.record_unit_id, channel=entry.channel,
-                    address=address, prev_hash=entry.prev_hash,
+                    seq=entry.seq,
+                    at=now,
+                    reader_id=entry.reader_id,
+                    username=entry.username,
+                    record_type=entry.record_type,
+                    record_id=entry.record_id,
+                    record_unit_id=entry.record_unit_id,
+                    channel=entry.channel,
+                    address=address,
+                    prev_hash=entry.prev_hash,
                 )
                 head.seq, head.hash = entry.seq, entry.hash
                 entries.append(entry)
@@ -94,10 +108,16 @@ def register_reads(
 
 
 def register_read(
-    *, actor: Person, obj: Model, channel: Channel, request: HttpRequest | None = None,
+    *,
+    actor: Person,
+    obj: Model,
+    channel: Channel,
+    request: HttpRequest | None = None,
     unit_field: str = "owning_unit",
 ) -> AccessLogEntry:
     return register_reads(
-        actor=actor, reads=[read_of(obj, unit_field)], channel=channel,
+        actor=actor,
+        reads=[read_of(obj, unit_field)],
+        channel=channel,
         address=client_address(request),
     )[0]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -49,7 +50,8 @@ def _compute(person: Person) -> Scope:
     policy = current_policy()
     memberships = list(
         Membership.objects.filter(person=person, unit__is_active=True)
-        .select_related("unit").only("role", "unit__id", "unit__path", "unit__kind")
+        .select_related("unit")
+        .only("role", "unit__id", "unit__path", "unit__kind")
     )
     scope = Scope(roles={(m.unit_id, m.role) for m in memberships})
     everywhere: set[str] = set()
@@ -107,8 +109,9 @@ def scope_of(user: User) -> Scope:
     return cached[1]
 
 
-def may(user: User, permission: str, obj: Model | None = None,
-        unit_field: str = "owning_unit") -> bool:
+def may(
+    user: User, permission: str, obj: Model | None = None, unit_field: str = "owning_unit"
+) -> bool:
     """May `user` exercise `permission` — at all, or on `obj` when given."""
     scope = scope_of(user)
     if obj is None:
@@ -120,8 +123,9 @@ def may_in_unit(user: User, permission: str, unit_id: int | None) -> bool:
     return scope_of(user).covers(permission, unit_id)
 
 
-def visible(user: User, queryset: QuerySet[M], permission: str,
-            unit_field: str = "owning_unit") -> QuerySet[M]:
+def visible(
+    user: User, queryset: QuerySet[M], permission: str, unit_field: str = "owning_unit"
+) -> QuerySet[M]:
     """The part of `queryset` that `user` may see under `permission`."""
     scope = scope_of(user)
     if not scope.has(permission):
@@ -132,19 +136,37 @@ def visible(user: User, queryset: QuerySet[M], permission: str,
     return queryset.filter(**{f"{unit_field}_id__in": sorted(ids)})
 
 
-def fetch(user: User, queryset: QuerySet[M], permission: str, *, channel: Channel,
-          request: HttpRequest | None = None, unit_field: str = "owning_unit",
-          **lookup: Any) -> M:
+def fetch(
+    user: User,
+    queryset: QuerySet[M],
+    permission: str,
+    *,
+    channel: Channel,
+    request: HttpRequest | None = None,
+    unit_field: str = "owning_unit",
+    **lookup: Any,
+) -> M:
     """Fetch one visible record and register the read; missing and forbidden look the same."""
     try:
         obj = visible(user, queryset, permission, unit_field).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
     if not isinstance(user, Person):
         raise Http404
-    register_reads(actor=user, reads=[read_of(obj, unit_field)], channel=channel,
-                   address=client_address(request))
+    register_reads(
+        actor=user,
+        reads=[read_of(obj, unit_field)],
+        channel=channel,
+        address=client_address(request),
+    )
     return obj
+
+
+def acting_person(user: object) -> Person:
+    """The signed-in Person behind a request; anything else may not act."""
+    if not isinstance(user, Person) or not user.is_active:
+        raise PermissionDenied
+    return user
 
 
 def visible_units(user: User, permission: str) -> QuerySet[Unit]:

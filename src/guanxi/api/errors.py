@@ -20,11 +20,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleVersion):
-        return Response({"detail": str(exc), "your_version": exc.expected,
-                         "current_version": exc.actual}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": str(exc), "your_version": exc.expected, "current_version": exc.actual},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, ReadNotRegistered):
-        return Response({"detail": str(ReadNotRegistered.message)},
-                        status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(
+            {"detail": str(ReadNotRegistered.message)}, status=status.HTTP_503_SERVICE_UNAVAILABLE
+        )
     if isinstance(exc, PermissionDenied) and not exc.args:
         exc = PermissionDenied(_("Your role does not allow this."))
     return drf_exception_handler(exc, context)

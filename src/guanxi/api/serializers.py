@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -14,13 +14,16 @@ class VersionedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
     """Edits must name the version they were made against; a stale one is refused with 409."""
 
     version = serializers.IntegerField(
-        required=False, min_value=1,
-        help_text=_("The version you loaded; required when changing a record."))
+        required=False,
+        min_value=1,
+        help_text=_("The version you loaded; required when changing a record."),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "version" not in attrs:
             raise serializers.ValidationError(
-                {"version": _("Send the version you loaded, so a concurrent change is not lost.")})
+                {"version": _("Send the version you loaded, so a concurrent change is not lost.")}
+            )
         return attrs
 
 
@@ -66,23 +69,44 @@ class CustomerSerializer(VersionedSerializer):
 
     class Meta:
         model = Customer
-        fields = ["id", "name", "credit_code", "owning_unit", "owning_unit_name", "tier",
-                  "created_at", "updated_at", "version"]
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "owning_unit",
+            "owning_unit_name",
+            "tier",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {"credit_code": {"validators": []}}
+        extra_kwargs: ClassVar[dict[str, dict[str, Any]]] = {"credit_code": {"validators": []}}
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = AccessLogEntry
-        fields = ["seq", "at", "username", "reader_id", "record_type", "record_id",
-                  "record_unit_id", "channel", "address", "prev_hash", "hash"]
+        fields = [
+            "seq",
+            "at",
+            "username",
+            "reader_id",
+            "record_type",
+            "record_id",
+            "record_unit_id",
+            "channel",
+            "address",
+            "prev_hash",
+            "hash",
+        ]
 
 
 class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False,
-                                     style={"input_type": "password"})
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
 
 
 class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]

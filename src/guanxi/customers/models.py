@@ -12,25 +12,34 @@ class Customer(models.Model):
     """A customer unit 客户单位. Confidential (机密): read only through guanxi.access."""
 
     name = models.CharField(_("name"), max_length=200)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True,
-                                   validators=[validate_credit_code])
-    owning_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="customers",
-                                    verbose_name=_("owning unit"))
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    owning_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="customers", verbose_name=_("owning unit")
+    )
     tier = models.CharField(_("tier"), max_length=32)
     name_pinyin = models.CharField(max_length=600, editable=False, default="")
     name_initials = models.CharField(max_length=200, editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("customer unit")
         verbose_name_plural = _("customer units")
         constraints = [
-            models.UniqueConstraint(fields=["credit_code"], condition=~models.Q(credit_code=""),
-                                    name="customer_credit_code_unique"),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="customer_credit_code_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["owning_unit", "-id"], name="customer_unit_id"),

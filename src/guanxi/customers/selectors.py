@@ -63,8 +63,15 @@ def customer_list(*, actor: User, filters: CustomerFilters) -> QuerySet[Customer
     return _search(queryset, filters.query).order_by("-id")
 
 
-def customer_get(*, actor: User, pk: object, channel: Channel,
-                 request: HttpRequest | None = None) -> Customer:
+def customer_get(
+    *, actor: User, pk: object, channel: Channel, request: HttpRequest | None = None
+) -> Customer:
     """One customer unit, its read registered; 404 when missing or outside the reader's line."""
-    return fetch(actor, Customer.objects.select_related("owning_unit", "created_by"),
-                 "customer.view", channel=channel, request=request, pk=pk)
+    return fetch(
+        actor,
+        Customer.objects.select_related("owning_unit", "created_by"),
+        "customer.view",
+        channel=channel,
+        request=request,
+        pk=pk,
+    )

@@ -27,10 +27,12 @@ def _check_tier(tier: str) -> None:
 def _check_credit_code_free(code: str, exclude_pk: int | None) -> None:
     if not code:
         return
-    clash = Customer.objects.filter(credit_code=code).exclude(pk=exclude_pk).first()
+    same = Customer.objects.filter(credit_code=code)
+    clash = (same.exclude(pk=exclude_pk) if exclude_pk else same).first()
     if clash is not None:
-        raise ValidationError({"credit_code": _(
-            "Another customer unit already has this unified social credit code.")})
+        raise ValidationError(
+            {"credit_code": _("Another customer unit already has this unified social credit code.")}
+        )
 
 
 def _prepare(customer: Customer) -> None:
@@ -47,26 +49,29 @@ def _save(customer: Customer) -> None:
         with transaction.atomic():
             customer.save()
     except IntegrityError as error:  # a concurrent insert won the unique credit code
-        raise ValidationError({"credit_code": _(
-            "Another customer unit already has this unified social credit code.")}) from error
+        raise ValidationError(
+            {"credit_code": _("Another customer unit already has this unified social credit code.")}
+        ) from error
 
 
 @transaction.atomic
-def customer_create(*, actor: Person, name: str, owning_unit: Unit, tier: str,
-                    credit_code: str = "") -> Customer:
+def customer_create(
+    *, actor: Person, name: str, owning_unit: Unit, tier: str, credit_code: str = ""
+) -> Customer:
     if not may_in_unit(actor, "customer.create", owning_unit.pk):
-        raise PermissionDenied(_("You may not create customer units for %(unit)s.")
-                               % {"unit": owning_unit.name})
-    customer = Customer(name=name, credit_code=credit_code, owning_unit=owning_unit, tier=tier,
-                        created_by=actor)
+        raise PermissionDenied(
+            _("You may not create customer units for %(unit)s.") % {"unit": owning_unit.name}
+        )
+    customer = Customer(
+        name=name, credit_code=credit_code, owning_unit=owning_unit, tier=tier, created_by=actor
+    )
     _prepare(customer)
     _save(customer)
     return customer
 
 
 @transaction.atomic
-def customer_update(*, actor: Person, customer: Customer, version: int,
-                    **changes: Any) -> Customer:
+def customer_update(*, actor: Person, customer: Customer, version: int, **changes: Any) -> Customer:
     """Apply `changes` if nobody saved since `version`; refuse a stale save outright."""
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if not may_in_unit(actor, "customer.change", locked.owning_unit_id):

@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from guanxi.access.scope import acting_person
 from guanxi.organisation import services
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.policy.loader import current as current_policy
@@ -55,14 +56,18 @@ class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         data = form.cleaned_data
         if change:
             saved = services.unit_update(
-                actor=request.user, unit=obj,  # type: ignore[arg-type]
+                actor=acting_person(request.user),
+                unit=obj,
                 version=data.get("expected_version") or obj.version,
                 **{key: data[key] for key in UnitForm.Meta.fields if key in data},
             )
         else:
             saved = services.unit_create(
-                actor=request.user, parent=data.get("parent"),  # type: ignore[arg-type]
-                kind=data["kind"], code=data["code"], name=data["name"],
+                actor=acting_person(request.user),
+                parent=data.get("parent"),
+                kind=data["kind"],
+                code=data["code"],
+                name=data["name"],
                 name_en=data.get("name_en", ""),
             )
         obj.pk = saved.pk

@@ -12,8 +12,12 @@ class Unit(models.Model):
     """
 
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="children", verbose_name=_("parent unit"),
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
     )
     kind = models.CharField(_("kind"), max_length=32)
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -58,10 +62,12 @@ class Person(AbstractUser):
 class Membership(models.Model):
     """A person's role in a unit; a person may hold roles in several units (ORG-2)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships",
-                               verbose_name=_("person"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships",
-                             verbose_name=_("unit"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit")
+    )
     role = models.CharField(_("role"), max_length=32)
 
     class Meta:

@@ -14,9 +14,7 @@ from django.utils.translation import gettext_lazy
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.policy.loader import current as current_policy
 
-
-MOVE_UNDER_ITSELF = gettext_lazy(
-    "A unit cannot be moved under itself or one of its own sub-units.")
+MOVE_UNDER_ITSELF = gettext_lazy("A unit cannot be moved under itself or one of its own sub-units.")
 
 
 class StaleVersion(Exception):
@@ -26,8 +24,10 @@ class StaleVersion(Exception):
         self.expected = expected
         self.actual = actual
         super().__init__(
-            _("This record was changed by someone else (your version %(expected)s, "
-              "current version %(actual)s). Reload it and apply your change again.")
+            _(
+                "This record was changed by someone else (your version %(expected)s, "
+                "current version %(actual)s). Reload it and apply your change again."
+            )
             % {"expected": expected, "actual": actual}
         )
 
@@ -40,14 +40,23 @@ def _check_kind(kind: str, parent: Unit | None) -> None:
     if parent is None and unit_kind.parents:
         raise ValidationError({"parent": _("A unit of this kind needs a parent unit.")})
     if parent is not None and parent.kind not in unit_kind.parents:
-        raise ValidationError({"parent": _("A %(kind)s cannot sit under a %(parent)s.") % {
-            "kind": unit_kind.name_zh, "parent": policy.unit_kinds[parent.kind].name_zh
-            if parent.kind in policy.unit_kinds else parent.kind}})
+        raise ValidationError(
+            {
+                "parent": _("A %(kind)s cannot sit under a %(parent)s.")
+                % {
+                    "kind": unit_kind.name_zh,
+                    "parent": policy.unit_kinds[parent.kind].name_zh
+                    if parent.kind in policy.unit_kinds
+                    else parent.kind,
+                }
+            }
+        )
 
 
 @transaction.atomic
-def unit_create(*, actor: Person | None, parent: Unit | None, kind: str, code: str, name: str,
-                name_en: str = "") -> Unit:
+def unit_create(
+    *, actor: Person | None, parent: Unit | None, kind: str, code: str, name: str, name_en: str = ""
+) -> Unit:
     _check_kind(kind, parent)
     unit = Unit(parent=parent, kind=kind, code=code, name=name, name_en=name_en)
     unit.full_clean(exclude=["path"])
@@ -102,8 +111,15 @@ def membership_create(*, actor: Person | None, person: Person, unit: Unit, role:
 
 
 @transaction.atomic
-def person_create(*, actor: Person | None, username: str, display_name: str, email: str = "",
-                  phone: str = "", password: str | None = None) -> Person:
+def person_create(
+    *,
+    actor: Person | None,
+    username: str,
+    display_name: str,
+    email: str = "",
+    phone: str = "",
+    password: str | None = None,
+) -> Person:
     person = Person(username=username, display_name=display_name, email=email, phone=phone)
     if password:
         person.set_password(password)

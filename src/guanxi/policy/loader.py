@@ -91,27 +91,45 @@ def _build_unit_kinds(
     for index, raw in enumerate(entries):
         parents = raw.get("parents", [])
         if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
-            problems.append(Problem(where.key("unit_kinds", index, "parents"),
-                                    "'parents' must be a list of unit kind keys"))
+            problems.append(
+                Problem(
+                    where.key("unit_kinds", index, "parents"),
+                    "'parents' must be a list of unit kind keys",
+                )
+            )
             parents = []
         if not isinstance(raw.get("sees_all", False), bool):
-            problems.append(Problem(where.key("unit_kinds", index, "sees_all"),
-                                    "'sees_all' must be true or false"))
+            problems.append(
+                Problem(
+                    where.key("unit_kinds", index, "sees_all"), "'sees_all' must be true or false"
+                )
+            )
         kinds[str(raw.get("key"))] = UnitKind(
-            key=str(raw.get("key")), name_zh=str(raw.get("name_zh")),
-            name_en=str(raw.get("name_en")), clause=str(raw.get("clause")),
-            text=str(raw.get("text")), parents=tuple(parents),
+            key=str(raw.get("key")),
+            name_zh=str(raw.get("name_zh")),
+            name_en=str(raw.get("name_en")),
+            clause=str(raw.get("clause")),
+            text=str(raw.get("text")),
+            parents=tuple(parents),
             sees_all=raw.get("sees_all") is True,
         )
     for index, kind in enumerate(kinds.values()):
         for parent in kind.parents:
             if parent not in kinds:
-                problems.append(Problem(where.key("unit_kinds", index, "parents"),
-                                        f"unit kind {kind.key!r} names an unknown parent {parent!r}"))
+                problems.append(
+                    Problem(
+                        where.key("unit_kinds", index, "parents"),
+                        f"unit kind {kind.key!r} names an unknown parent {parent!r}",
+                    )
+                )
     roots = [kind.key for kind in kinds.values() if not kind.parents]
     if len(roots) != 1:
-        problems.append(Problem(where.entry("unit_kinds"),
-                                f"exactly one unit kind must have parents = [] (found {roots})"))
+        problems.append(
+            Problem(
+                where.entry("unit_kinds"),
+                f"exactly one unit kind must have parents = [] (found {roots})",
+            )
+        )
     return kinds
 
 
@@ -125,15 +143,26 @@ def _build_roles(
             grants = []
         for grant in grants:
             if grant not in PERMISSIONS:
-                problems.append(Problem(where.key("roles", index, "grants"),
-                                        f"role {raw.get('key')!r} grants unknown permission {grant!r}"))
+                problems.append(
+                    Problem(
+                        where.key("roles", index, "grants"),
+                        f"role {raw.get('key')!r} grants unknown permission {grant!r}",
+                    )
+                )
         if raw.get("key") not in ROLE_KEYS:
-            problems.append(Problem(where.key("roles", index, "key"),
-                                    f"role key {raw.get('key')!r} is not one of {', '.join(ROLE_KEYS)}"))
+            problems.append(
+                Problem(
+                    where.key("roles", index, "key"),
+                    f"role key {raw.get('key')!r} is not one of {', '.join(ROLE_KEYS)}",
+                )
+            )
         roles[str(raw.get("key"))] = Role(
-            key=str(raw.get("key")), name_zh=str(raw.get("name_zh")),
-            name_en=str(raw.get("name_en")), clause=str(raw.get("clause")),
-            text=str(raw.get("text")), grants=frozenset(g for g in grants if g in PERMISSIONS),
+            key=str(raw.get("key")),
+            name_zh=str(raw.get("name_zh")),
+            name_en=str(raw.get("name_en")),
+            clause=str(raw.get("clause")),
+            text=str(raw.get("text")),
+            grants=frozenset(g for g in grants if g in PERMISSIONS),
         )
     return roles
 
@@ -146,16 +175,22 @@ def _build_tiers(
     for index, raw in enumerate(entries):
         rank = raw.get("rank")
         if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1:
-            problems.append(Problem(where.key("tiers", index, "rank"),
-                                    "'rank' must be a whole number from 1"))
+            problems.append(
+                Problem(where.key("tiers", index, "rank"), "'rank' must be a whole number from 1")
+            )
             rank = 0
         elif rank in ranks:
-            problems.append(Problem(where.key("tiers", index, "rank"), f"rank {rank} is used twice"))
+            problems.append(
+                Problem(where.key("tiers", index, "rank"), f"rank {rank} is used twice")
+            )
         ranks.add(rank)
         tiers[str(raw.get("key"))] = Tier(
-            key=str(raw.get("key")), name_zh=str(raw.get("name_zh")),
-            name_en=str(raw.get("name_en")), clause=str(raw.get("clause")),
-            text=str(raw.get("text")), rank=rank,
+            key=str(raw.get("key")),
+            name_zh=str(raw.get("name_zh")),
+            name_en=str(raw.get("name_en")),
+            clause=str(raw.get("clause")),
+            text=str(raw.get("text")),
+            rank=rank,
         )
     return tiers
 
@@ -174,32 +209,45 @@ def parse(text: str, path: Path) -> Policy:
     header = data.get("policy", {})
     for key in ("key", "name_zh", "name_en", "source"):
         if not isinstance(header.get(key), str) or not header[key]:
-            problems.append(Problem(where.key("policy", None, key),
-                                    f"[policy] needs a non-empty {key!r}"))
+            problems.append(
+                Problem(where.key("policy", None, key), f"[policy] needs a non-empty {key!r}")
+            )
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in TABLE_KEYS:
         entries = data.get(table, [])
         if not isinstance(entries, list) or not entries:
-            problems.append(Problem(where.entry(table), f"at least one [[{table}]] entry is needed"))
+            problems.append(
+                Problem(where.entry(table), f"at least one [[{table}]] entry is needed")
+            )
             entries = []
         seen: set[str] = set()
         for index, raw in enumerate(entries):
             _check_rule(raw, table, index, where, problems)
             if raw.get("key") in seen:
-                problems.append(Problem(where.key(table, index, "key"),
-                                        f"[[{table}]] key {raw.get('key')!r} is used twice"))
+                problems.append(
+                    Problem(
+                        where.key(table, index, "key"),
+                        f"[[{table}]] key {raw.get('key')!r} is used twice",
+                    )
+                )
             seen.add(str(raw.get("key")))
         tables[table] = entries
     policy = Policy(
-        key=str(header.get("key", "")), name_zh=str(header.get("name_zh", "")),
-        name_en=str(header.get("name_en", "")), source=str(header.get("source", "")),
+        key=str(header.get("key", "")),
+        name_zh=str(header.get("name_zh", "")),
+        name_en=str(header.get("name_en", "")),
+        source=str(header.get("source", "")),
         unit_kinds=_build_unit_kinds(tables["unit_kinds"], where, problems),
         roles=_build_roles(tables["roles"], where, problems),
         tiers=_build_tiers(tables["tiers"], where, problems),
     )
     if policy.key and path.suffix == ".toml" and policy.key != path.stem:
-        problems.append(Problem(where.key("policy", None, "key"),
-                                f"[policy] key {policy.key!r} differs from the file name {path.stem!r}"))
+        problems.append(
+            Problem(
+                where.key("policy", None, "key"),
+                f"[policy] key {policy.key!r} differs from the file name {path.stem!r}",
+            )
+        )
     if problems:
         raise PolicyError(path, sorted(problems, key=lambda problem: problem.line))
     return policy

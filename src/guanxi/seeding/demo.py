@@ -34,15 +34,28 @@ class UnitSpec:
 
 UNITS = [
     UnitSpec("HQ", "hq", "公司市场营销部", "HQ Marketing", None, "北京"),
-    UnitSpec("DIV1", "division", "钻井事业部市场营销部", "Drilling Division Marketing", "HQ", "天津"),
+    UnitSpec(
+        "DIV1", "division", "钻井事业部市场营销部", "Drilling Division Marketing", "HQ", "天津"
+    ),
     UnitSpec("BASE11", "base", "钻井事业部塘沽基地", "Drilling Tanggu Base", "DIV1", "天津"),
     UnitSpec("BASE12", "base", "钻井事业部湛江基地", "Drilling Zhanjiang Base", "DIV1", "湛江"),
-    UnitSpec("DIV2", "division", "油田技术事业部市场营销部", "Well Services Division Marketing",
-             "HQ", "廊坊"),
-    UnitSpec("BASE21", "base", "油田技术事业部天津基地", "Well Services Tianjin Base", "DIV2", "天津"),
-    UnitSpec("BASE22", "base", "油田技术事业部深圳基地", "Well Services Shenzhen Base", "DIV2", "深圳"),
-    UnitSpec("DIV3", "division", "物探事业部市场营销部", "Geophysical Division Marketing", "HQ",
-             "天津"),
+    UnitSpec(
+        "DIV2",
+        "division",
+        "油田技术事业部市场营销部",
+        "Well Services Division Marketing",
+        "HQ",
+        "廊坊",
+    ),
+    UnitSpec(
+        "BASE21", "base", "油田技术事业部天津基地", "Well Services Tianjin Base", "DIV2", "天津"
+    ),
+    UnitSpec(
+        "BASE22", "base", "油田技术事业部深圳基地", "Well Services Shenzhen Base", "DIV2", "深圳"
+    ),
+    UnitSpec(
+        "DIV3", "division", "物探事业部市场营销部", "Geophysical Division Marketing", "HQ", "天津"
+    ),
     UnitSpec("BASE31", "base", "物探事业部上海基地", "Geophysical Shanghai Base", "DIV3", "上海"),
     UnitSpec("BASE32", "base", "物探事业部湛江基地", "Geophysical Zhanjiang Base", "DIV3", "湛江"),
     UnitSpec("BR1", "branch", "天津分公司市场营销部", "Tianjin Branch Marketing", "HQ", "天津"),
@@ -73,8 +86,14 @@ def _unit(spec: UnitSpec, units: dict[str, Unit]) -> Unit:
     if existing is not None:
         return existing
     parent = units[spec.parent] if spec.parent else None
-    return org.unit_create(actor=None, parent=parent, kind=spec.kind, code=spec.code,
-                           name=spec.name, name_en=spec.name_en)
+    return org.unit_create(
+        actor=None,
+        parent=parent,
+        kind=spec.kind,
+        code=spec.code,
+        name=spec.name,
+        name_en=spec.name_en,
+    )
 
 
 def load_organisation() -> dict[str, Unit]:
@@ -90,9 +109,13 @@ def load_people(units: dict[str, Unit], password: str = DEMO_PASSWORD) -> dict[s
         person = Person.objects.filter(username=username).first()
         if person is None:
             person = org.person_create(
-                actor=None, username=username, display_name=display_name,
-                email=f"{username}@guanxi.example", phone=f"1380000{len(people):04d}",
-                password=password)
+                actor=None,
+                username=username,
+                display_name=display_name,
+                email=f"{username}@guanxi.example",
+                phone=f"1380000{len(people):04d}",
+                password=password,
+            )
             if superuser:
                 Person.objects.filter(pk=person.pk).update(is_staff=True, is_superuser=True)
         org.membership_create(actor=None, person=person, unit=units[unit_code], role=role)
@@ -107,8 +130,9 @@ def _customer_names(rng: random.Random, fake: Faker, city: str, count: int) -> l
     return names
 
 
-def load_customers(units: dict[str, Unit], people: dict[str, Person], per_unit: int = 12,
-                   seed: int = 2026) -> int:
+def load_customers(
+    units: dict[str, Unit], people: dict[str, Person], per_unit: int = 12, seed: int = 2026
+) -> int:
     """Customers for every unit, created by a manager of the line through the services."""
     rng = random.Random(seed)
     fake = Faker("zh_CN")
@@ -121,11 +145,14 @@ def load_customers(units: dict[str, Unit], people: dict[str, Person], per_unit: 
             code = credit_code(rng)
             tier = tiers[min(int(rng.random() ** 2 * len(tiers)), len(tiers) - 1)]
             tier = tiers[-1 - tiers.index(tier)] if len(tiers) > 1 else tier
-            if Customer.objects.filter(credit_code=code).exists() or Customer.objects.filter(
-                    name=name, owning_unit=units[spec.code]).exists():
+            if (
+                Customer.objects.filter(credit_code=code).exists()
+                or Customer.objects.filter(name=name, owning_unit=units[spec.code]).exists()
+            ):
                 continue
-            customer_create(actor=creator, name=name, credit_code=code,
-                            owning_unit=units[spec.code], tier=tier)
+            customer_create(
+                actor=creator, name=name, credit_code=code, owning_unit=units[spec.code], tier=tier
+            )
             created += 1
     return created
 
@@ -135,5 +162,9 @@ def load_demo() -> dict[str, int]:
     units = load_organisation()
     people = load_people(units)
     created = load_customers(units, people)
-    return {"units": len(units), "people": len(people), "customers_created": created,
-            "customers": Customer.objects.count()}
+    return {
+        "units": len(units),
+        "people": len(people),
+        "customers_created": created,
+        "customers": Customer.objects.count(),
+    }

@@ -20,8 +20,9 @@ class KeysetPage(Generic[M]):
     is_first: bool
 
 
-def keyset_page(queryset: QuerySet[M], *, after: str | None, size: int,
-                key: str = "pk") -> KeysetPage[M]:
+def keyset_page(
+    queryset: QuerySet[M], *, after: str | None, size: int, key: str = "pk"
+) -> KeysetPage[M]:
     cursor = int(after) if after and after.isdigit() else None
     if cursor is not None:
         queryset = queryset.filter(**{f"{key}__lt": cursor})

@@ -8,13 +8,17 @@ from django.utils.translation import gettext as _
 
 from guanxi.access.models import AccessLogEntry, Channel
 from guanxi.access.register import ReadNotRegistered
-from guanxi.access.scope import may, scope_of, visible, visible_units
+from guanxi.access.scope import acting_person, may, scope_of, visible, visible_units
 from guanxi.customers.selectors import CustomerFilters, customer_get, customer_list
 from guanxi.organisation.models import Membership, Unit
 from guanxi.policy.loader import current as current_policy
 from guanxi.web.pagination import keyset_page
 
 PAGE_SIZE = 25
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -24,10 +28,16 @@ def _int_or_none(value: str | None) -> int | None:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     policy = current_policy()
-    memberships = Membership.objects.filter(person=request.user).select_related("unit")
+    memberships = Membership.objects.filter(person=acting_person(request.user)).select_related(
+        "unit"
+    )
     roles = [
-        {"unit": m.unit, "role": policy.roles[m.role].name(request.LANGUAGE_CODE)
-         if m.role in policy.roles else m.role}
+        {
+            "unit": m.unit,
+            "role": policy.roles[m.role].name(request.LANGUAGE_CODE)
+            if m.role in policy.roles
+            else m.role,
+        }
         for m in memberships
     ]
     recent = list(customer_list(actor=request.user, filters=CustomerFilters())[:8])
@@ -39,18 +49,24 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
     if not may(request.user, "customer.view"):
         raise PermissionDenied
     filters = CustomerFilters(
-        query=request.GET.get("q", "")[:100], tier=request.GET.get("tier", "")[:32],
+        query=request.GET.get("q", "")[:100],
+        tier=request.GET.get("tier", "")[:32],
         unit=_int_or_none(request.GET.get("unit")),
     )
-    page = keyset_page(customer_list(actor=request.user, filters=filters),
-                       after=request.GET.get("after"), size=PAGE_SIZE)
+    page = keyset_page(
+        customer_list(actor=request.user, filters=filters),
+        after=request.GET.get("after"),
+        size=PAGE_SIZE,
+    )
     policy = current_policy()
     context = {
-        "page": page, "filters": filters, "tiers": policy.tiers_by_rank(),
+        "page": page,
+        "filters": filters,
+        "tiers": policy.tiers_by_rank(),
         "tier_names": {t.key: t.name(request.LANGUAGE_CODE) for t in policy.tiers.values()},
         "units": _units_for_filter(request),
     }
-    template = "customers/_rows.html" if request.htmx else "customers/list.html"
+    template = "customers/_rows.html" if is_htmx(request) else "customers/list.html"
     return render(request, template, context)
 
 
@@ -63,28 +79,40 @@ def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         customer = customer_get(actor=request.user, pk=pk, channel=Channel.PAGE, request=request)
     except ReadNotRegistered:
-        return render(request, "web/unavailable.html",
-                      {"message": ReadNotRegistered.message}, status=503)
+        return render(
+            request, "web/unavailable.html", {"message": ReadNotRegistered.message}, status=503
+        )
     policy = current_policy()
     tier = policy.tiers.get(customer.tier)
-    return render(request, "customers/detail.html", {
-        "customer": customer,
-        "tier_name": tier.name(request.LANGUAGE_CODE) if tier else customer.tier,
-        "tier_clause": tier.clause if tier else "",
-    })
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "tier_name": tier.name(request.LANGUAGE_CODE) if tier else customer.tier,
+            "tier_clause": tier.clause if tier else "",
+        },
+    )
 
 
 @login_required
 def access_log_page(request: HttpRequest) -> HttpResponse:
     if not may(request.user, "access_log.view"):
         raise PermissionDenied(_("You may not see the read register."))
-    entries = visible(request.user, AccessLogEntry.objects.all(), "access_log.view",
-                      unit_field="record_unit")
+    entries = visible(
+        request.user, AccessLogEntry.objects.all(), "access_log.view", unit_field="record_unit"
+    )
     reader = request.GET.get("reader", "").strip()[:150]
     if reader:
         entries = entries.filter(username=reader)
     page = keyset_page(entries, after=request.GET.get("after"), size=50, key="seq")
     scope = scope_of(request.user)
-    return render(request, "access/log.html", {
-        "page": page, "reader": reader, "sees_all": scope.unit_ids("access_log.view") is None,
-    })
+    return render(
+        request,
+        "access/log.html",
+        {
+            "page": page,
+            "reader": reader,
+            "sees_all": scope.unit_ids("access_log.view") is None,
+        },
+    )

@@ -17,8 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         check = sub.add_parser("verify", help="Walk the chain; exit non-zero at the first fault.")
-        check.add_argument("--checkpoints", type=Path,
-                           help="Directory of checkpoints to compare the chain with.")
+        check.add_argument(
+            "--checkpoints", type=Path, help="Directory of checkpoints to compare the chain with."
+        )
         point = sub.add_parser("checkpoint", help="Export the chain head outside the database.")
         point.add_argument("--to", required=True, help="Directory or http(s) URL.")
 
@@ -35,8 +36,11 @@ class Command(BaseCommand):
         verdict = verify(pins)
         elapsed = time.monotonic() - started
         if not verdict.ok:
-            raise CommandError(f"access log FAILED at entry {verdict.bad_seq}: {verdict.reason} "
-                               f"({verdict.checked} entries checked before it)")
+            raise CommandError(
+                f"access log FAILED at entry {verdict.bad_seq}: {verdict.reason} "
+                f"({verdict.checked} entries checked before it)"
+            )
         extra = f", {len(pins)} checkpoint(s) matched" if pins else ""
-        self.stdout.write(f"access log OK: {verdict.checked} entries verified in "
-                          f"{elapsed:.2f} s{extra}")
+        self.stdout.write(
+            f"access log OK: {verdict.checked} entries verified in {elapsed:.2f} s{extra}"
+        )

@@ -44,6 +44,8 @@ def check_files(files: list[Path], write: Any) -> int:
             failed += 1
             write(str(error))
         else:
-            write(f"{path}: ok ({policy.key}, {len(policy.unit_kinds)} unit kinds, "
-                  f"{len(policy.roles)} roles, {len(policy.tiers)} tiers)")
+            write(
+                f"{path}: ok ({policy.key}, {len(policy.unit_kinds)} unit kinds, "
+                f"{len(policy.roles)} roles, {len(policy.tiers)} tiers)"
+            )
     return failed

@@ -20,9 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         counts = load_demo()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {counts['units']} units, {counts['people']} people, "
-            f"{counts['customers']} customer units ({counts['customers_created']} new)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {counts['units']} units, {counts['people']} people, "
+                f"{counts['customers']} customer units ({counts['customers_created']} new)."
+            )
+        )
         url = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write(f"\nGuanxi is at {url}\nAccounts (password: {DEMO_PASSWORD}):")
         for username, display_name, unit, role, _superuser in PEOPLE:
