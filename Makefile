@@ -1,6 +1,6 @@
 # Guanxi — the two commands: `make demo` and `make test`. Everything else is a helper.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+PYTHON ?=
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000

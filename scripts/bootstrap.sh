@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Create the virtual environment and install Guanxi with its development tools.
 set -euo pipefail
-python=${1:-python3}
+python=${1:-}
 venv=${2:-.venv}
-if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-  echo "Guanxi needs Python 3.11 or newer (found: $("$python" --version 2>&1))." >&2
+fits() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; }
+if [ -z "$python" ]; then
+  for candidate in python3 python3.11 python3.12 python3.13 python3.14; do
+    if fits "$candidate"; then python=$candidate; break; fi
+  done
+fi
+if [ -z "$python" ] || ! fits "$python"; then
+  echo "Guanxi needs Python 3.11 or newer; none was found (on Debian 12: apt-get install python3)." >&2
   exit 1
 fi
 if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
