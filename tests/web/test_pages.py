@@ -130,8 +130,11 @@ def test_bad_parameters_never_cause_a_server_error(page_as, path: str) -> None: 
 
 def test_nul_characters_are_refused_everywhere(api_as, page_as, units) -> None:  # type: ignore[no-untyped-def]
     api = api_as("hq.manager")
-    answer = api.post("/api/v1/customers/", {"name": "某\u0000公司", "owning_unit": units["HQ"].pk,
-                      "tier": "vip"}, format="json")
+    answer = api.post(
+        "/api/v1/customers/",
+        {"name": "某\u0000公司", "owning_unit": units["HQ"].pk, "tier": "vip"},
+        format="json",
+    )
     assert answer.status_code == 400
     assert "NUL" in answer.json()["detail"]
     assert page_as("hq.manager").get("/customers/?q=%00").status_code == 400
