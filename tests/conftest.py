@@ -76,3 +76,24 @@ def page_as(client, people: dict[str, Person]):  # type: ignore[no-untyped-def]
         return client
 
     return client_for
+
+
+@pytest.fixture
+def append_only_flushable(transactional_db: None):  # type: ignore[no-untyped-def]
+    """Transactional tests end with a flush, which the append-only triggers refuse.
+
+    The triggers are (re)made before each such test and dropped just before its flush;
+    pytest-django runs transactional tests after all others, so no other test sees them missing.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("guanxi.access.migrations.0002_chain_head_and_append_only")
+    with connection.schema_editor() as editor:
+        migration.triggers_down(apps, editor)
+        migration.triggers_up(apps, editor)
+    yield
+    with connection.schema_editor() as editor:
+        migration.triggers_down(apps, editor)
