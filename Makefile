@@ -33,3 +33,7 @@ typecheck: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+messages: $(STAMP)
+	cd src/guanxi && ../../$(VENV)/bin/django-admin makemessages -l zh_Hans --settings=guanxi.settings --pythonpath=.. -i "seeding/*"
+	msgfmt --check-format -o src/guanxi/locale/zh_Hans/LC_MESSAGES/django.mo src/guanxi/locale/zh_Hans/LC_MESSAGES/django.po

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "guanxi.access.scope.ScopePerRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "guanxi.web.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "guanxi.web.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -9,7 +9,7 @@ from guanxi.seeding.demo import DEMO_PASSWORD
 
 
 def test_the_login_page_is_chinese_by_default(client, db) -> None:  # type: ignore[no-untyped-def]
-    page = client.get("/accounts/login/").content.decode()
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in page
     assert "登录" in page
 

@@ -39,3 +39,19 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class ChineseFirstMiddleware:
+    """Pages are Chinese unless the person chose English with the switch (INT-1).
+
+    A browser's Accept-Language says what the computer was set up with, not what the person
+    chose here, so pages ignore it; API clients set it on purpose, so the API honours it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
