@@ -67,3 +67,27 @@ def test_div1_staff_signs_in_and_sees_the_chinese_home_page(
     page.get_by_role("link", name=customer.name).click()
     assert page.get_by_test_id("customer-name").inner_text() == customer.name
     page.screenshot(path=os.environ.get("GUANXI_SCREENSHOT", "/tmp/guanxi-customer.png"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_docs_render_offline_under_the_content_security_policy(
+    browser_page, live_server, people
+) -> None:  # type: ignore[no-untyped-def]
+    page = browser_page
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "hq.staff")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=15000)
+    assert "Guanxi API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock-summary-path", has_text="/api/v1/customers/").count() >= 1
+    assert blocked == []
