@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import CustomerFilters, customer_list
 from guanxi.customers.services import customer_create, customer_update
-from guanxi.organisation.services import StaleVersion
+from guanxi.versioning import StaleVersion
 
 
 def test_a_customer_is_created_with_search_keys(people, units) -> None:  # type: ignore[no-untyped-def]

@@ -35,11 +35,23 @@ class Read:
     record_unit_id: int | None
 
 
+def unit_id_of(obj: Model, unit_field: str = "owning_unit") -> int | None:
+    """The id of the unit owning `obj`, following a path such as "customer__owning_unit"."""
+    *hops, last = unit_field.split("__")
+    target: object = obj
+    for hop in hops:
+        target = getattr(target, hop, None)
+        if target is None:
+            return None
+    value = getattr(target, f"{last}_id", None)
+    return int(value) if value is not None else None
+
+
 def read_of(obj: Model, unit_field: str = "owning_unit") -> Read:
     return Read(
         record_type=obj._meta.label_lower,
         record_id=str(obj.pk),
-        record_unit_id=getattr(obj, f"{unit_field}_id", None),
+        record_unit_id=unit_id_of(obj, unit_field),
     )
 
 

@@ -18,7 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from guanxi.access.models import Channel
-from guanxi.access.register import client_address, read_of, register_reads
+from guanxi.access.register import client_address, read_of, register_reads, unit_id_of
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.policy.loader import current as current_policy
 
@@ -116,7 +116,7 @@ def may(
     scope = scope_of(user)
     if obj is None:
         return scope.has(permission)
-    return scope.covers(permission, getattr(obj, f"{unit_field}_id", None))
+    return scope.covers(permission, unit_id_of(obj, unit_field))
 
 
 def may_in_unit(user: User, permission: str, unit_id: int | None) -> bool:

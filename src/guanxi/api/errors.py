@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from guanxi.access.register import ReadNotRegistered
-from guanxi.organisation.services import StaleVersion
+from guanxi.versioning import StaleVersion
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -13,8 +13,8 @@ from guanxi.customers.keys import pinyin_keys
 from guanxi.customers.models import Customer
 from guanxi.customers.validators import normalise_credit_code
 from guanxi.organisation.models import Person, Unit
-from guanxi.organisation.services import StaleVersion
 from guanxi.policy.loader import current as current_policy
+from guanxi.versioning import StaleVersion
 
 EDITABLE = ("name", "credit_code", "owning_unit", "tier")
 

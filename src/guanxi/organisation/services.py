@@ -13,23 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.policy.loader import current as current_policy
+from guanxi.versioning import StaleVersion
 
 MOVE_UNDER_ITSELF = gettext_lazy("A unit cannot be moved under itself or one of its own sub-units.")
-
-
-class StaleVersion(Exception):
-    """The record changed since the editor loaded it; the save is refused, never merged."""
-
-    def __init__(self, *, expected: int, actual: int) -> None:
-        self.expected = expected
-        self.actual = actual
-        super().__init__(
-            _(
-                "This record was changed by someone else (your version %(expected)s, "
-                "current version %(actual)s). Reload it and apply your change again."
-            )
-            % {"expected": expected, "actual": actual}
-        )
 
 
 def _check_kind(kind: str, parent: Unit | None) -> None:

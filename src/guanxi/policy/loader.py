@@ -7,18 +7,34 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
-from guanxi.policy.schema import PERMISSIONS, ROLE_KEYS, Policy, Role, Tier, UnitKind
+from guanxi.policy.schema import (
+    DIMENSION_KEYS,
+    PERMISSIONS,
+    ROLE_KEYS,
+    Dimension,
+    Option,
+    Policy,
+    Role,
+    Source,
+    Tier,
+    UnitKind,
+)
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CLAUSE_RE = re.compile(r"^00[0-9] (§[0-9][0-9.]*|附表[0-9一二三四五六七八九十]+|附件[0-9]+)")
 RULE_KEYS = {"key", "name_zh", "name_en", "clause", "text"}
+OPTION_KEYS = {"key", "name_zh", "name_en"}
 TABLE_KEYS = {
     "unit_kinds": RULE_KEYS | {"parents", "sees_all"},
     "roles": RULE_KEYS | {"grants"},
     "tiers": RULE_KEYS | {"rank"},
+    "dimensions": RULE_KEYS | {"options"},
+    "sources": RULE_KEYS | {"level"},
 }
+SOURCE_LEVELS = range(1, 5)
+STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,42 @@ class _Locator:
                 return number
         return start
 
+    def item(self, table: str, index: int, key: str, position: int) -> int:
+        """The line of the position-th inline table in the array under key, else the key's line."""
+        start = self.key(table, index, key)
+        depth = seen = 0
+        for number in range(start, len(self.lines) + 1):
+            bare = STRING_RE.sub('""', self.lines[number - 1]).split("#", 1)[0]
+            if number == start:
+                if "=" not in bare:
+                    return start
+                bare = bare.split("=", 1)[1]
+            depth += bare.count("[") - bare.count("]")
+            seen += bare.count("{")
+            if seen > position:
+                return number
+            if depth <= 0:
+                break
+        return start
+
+
+class _RuleFields(TypedDict):
+    key: str
+    name_zh: str
+    name_en: str
+    clause: str
+    text: str
+
+
+def _rule_fields(raw: dict[str, Any]) -> _RuleFields:
+    return _RuleFields(
+        key=str(raw.get("key")),
+        name_zh=str(raw.get("name_zh")),
+        name_en=str(raw.get("name_en")),
+        clause=str(raw.get("clause")),
+        text=str(raw.get("text")),
+    )
+
 
 def _check_rule(
     raw: dict[str, Any], table: str, index: int, where: _Locator, problems: list[Problem]
@@ -78,7 +130,7 @@ def _check_rule(
     for key in RULE_KEYS & set(raw):
         if not isinstance(raw[key], str) or not raw[key].strip():
             report(key, f"{key!r} must be a non-empty string")
-    if isinstance(raw.get("key"), str) and not KEY_RE.match(raw["key"]):
+    if isinstance(raw.get("key"), str) and not KEY_RE.fullmatch(raw["key"]):
         report("key", f"key {raw['key']!r} must be lowercase letters, digits and underscores")
     if isinstance(raw.get("clause"), str) and not CLAUSE_RE.match(raw["clause"]):
         report("clause", f"clause {raw['clause']!r} must look like '000 §14.4' or '003 附表2'")
@@ -195,6 +247,102 @@ def _build_tiers(
     return tiers
 
 
+def _build_option(
+    raw: Any, dimension: str, line: int, seen: set[str], problems: list[Problem]
+) -> Option | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(line, f"an option of dimension {dimension!r} must be a table"))
+        return None
+    for key in sorted(set(raw) - OPTION_KEYS):
+        problems.append(
+            Problem(line, f"an option of dimension {dimension!r} has unknown key {key!r}")
+        )
+    for key in sorted(OPTION_KEYS - set(raw)):
+        problems.append(Problem(line, f"an option of dimension {dimension!r} is missing {key!r}"))
+    for key in sorted(OPTION_KEYS & set(raw)):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            problems.append(Problem(line, f"option {key!r} must be a non-empty string"))
+    key = raw.get("key")
+    if isinstance(key, str) and not KEY_RE.fullmatch(key):
+        problems.append(
+            Problem(line, f"option key {key!r} must be lowercase letters, digits and underscores")
+        )
+    elif isinstance(key, str) and key in seen:
+        problems.append(
+            Problem(line, f"option key {key!r} is used twice in dimension {dimension!r}")
+        )
+    if isinstance(key, str):
+        seen.add(key)
+    return Option(key=str(key), name_zh=str(raw.get("name_zh")), name_en=str(raw.get("name_en")))
+
+
+def _build_options(
+    raw: dict[str, Any], index: int, where: _Locator, problems: list[Problem]
+) -> tuple[Option, ...]:
+    dimension = str(raw.get("key"))
+    entries = raw.get("options")
+    if "options" not in raw:
+        return ()
+    if not isinstance(entries, list) or len(entries) < 2:
+        problems.append(
+            Problem(
+                where.key("dimensions", index, "options"),
+                f"dimension {dimension!r} needs 'options' = a list of at least two options",
+            )
+        )
+        if not isinstance(entries, list):
+            return ()
+    seen: set[str] = set()
+    options = (
+        _build_option(
+            entry, dimension, where.item("dimensions", index, "options", n), seen, problems
+        )
+        for n, entry in enumerate(entries)
+    )
+    return tuple(option for option in options if option is not None)
+
+
+def _build_dimensions(
+    entries: list[dict[str, Any]], where: _Locator, problems: list[Problem]
+) -> dict[str, Dimension]:
+    dimensions: dict[str, Dimension] = {}
+    for index, raw in enumerate(entries):
+        if isinstance(raw.get("key"), str) and raw["key"] not in DIMENSION_KEYS:
+            problems.append(
+                Problem(
+                    where.key("dimensions", index, "key"),
+                    f"dimension key {raw['key']!r} is not one of {', '.join(DIMENSION_KEYS)}",
+                )
+            )
+        options = _build_options(raw, index, where, problems)
+        dimensions[str(raw.get("key"))] = Dimension(**_rule_fields(raw), options=options)
+    for key in DIMENSION_KEYS:
+        if key not in dimensions:
+            problems.append(
+                Problem(where.entry("dimensions"), f"[[dimensions]] has no entry for {key!r}")
+            )
+    return dimensions
+
+
+def _build_sources(
+    entries: list[dict[str, Any]], where: _Locator, problems: list[Problem]
+) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for index, raw in enumerate(entries):
+        level = raw.get("level", 0)
+        if not isinstance(level, int) or isinstance(level, bool) or level not in SOURCE_LEVELS:
+            if "level" in raw:
+                problems.append(
+                    Problem(
+                        where.key("sources", index, "level"),
+                        "'level' must be a whole number from 1 to 4 (the levels of 003 §11.2)",
+                    )
+                )
+            level = 0
+        sources[str(raw.get("key"))] = Source(**_rule_fields(raw), level=level)
+    return sources
+
+
 def parse(text: str, path: Path) -> Policy:
     """Parse and validate policy text; raise PolicyError listing every problem found."""
     try:
@@ -240,6 +388,8 @@ def parse(text: str, path: Path) -> Policy:
         unit_kinds=_build_unit_kinds(tables["unit_kinds"], where, problems),
         roles=_build_roles(tables["roles"], where, problems),
         tiers=_build_tiers(tables["tiers"], where, problems),
+        dimensions=_build_dimensions(tables["dimensions"], where, problems),
+        sources=_build_sources(tables["sources"], where, problems),
     )
     if policy.key and path.suffix == ".toml" and policy.key != path.stem:
         problems.append(

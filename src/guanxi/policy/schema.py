@@ -31,6 +31,10 @@ ROLE_KEYS = (
     "admin",
 )
 
+# Classification dimensions besides tier (CUS-5). Every policy defines each of them once; the
+# options of each dimension are policy.
+DIMENSION_KEYS = ("industry", "scale", "value", "credit", "loyalty")
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -61,6 +65,33 @@ class Tier(Rule):
 
 
 @dataclass(frozen=True)
+class Option:
+    """One value a customer can take in a classification dimension."""
+
+    key: str
+    name_zh: str
+    name_en: str
+
+    def name(self, language: str | None) -> str:
+        return self.name_en if language and language.startswith("en") else self.name_zh
+
+
+@dataclass(frozen=True)
+class Dimension(Rule):
+    options: tuple[Option, ...] = ()
+
+    def option(self, key: str) -> Option | None:
+        return next((option for option in self.options if option.key == key), None)
+
+
+@dataclass(frozen=True)
+class Source(Rule):
+    """A channel customer information comes through; level is 003 §11.2's 1 (public) to 4."""
+
+    level: int = 0
+
+
+@dataclass(frozen=True)
 class Policy:
     key: str
     name_zh: str
@@ -69,6 +100,8 @@ class Policy:
     unit_kinds: dict[str, UnitKind] = field(default_factory=dict)
     roles: dict[str, Role] = field(default_factory=dict)
     tiers: dict[str, Tier] = field(default_factory=dict)
+    dimensions: dict[str, Dimension] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
 
     def root_kind(self) -> UnitKind:
         return next(kind for kind in self.unit_kinds.values() if not kind.parents)
