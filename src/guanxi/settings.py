@@ -206,6 +206,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DepartmentKindEnum": "guanxi.customers.models.DepartmentKind",
+        "DealingKindEnum": "guanxi.customers.models.DealingKind",
+        "DealingStatusEnum": "guanxi.customers.models.DealingStatus",
+        "RequestKindEnum": "guanxi.customers.models.RequestKind",
+        "BuyingRoleEnum": "guanxi.customers.models.BuyingRole",
+        "RelationshipStateEnum": "guanxi.customers.models.RelationshipState",
+        "ChannelEnum": "guanxi.access.models.Channel",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("customers/", views.customer_list_page, name="customer-list"),
     path("customers/<int:pk>/", views.customer_detail_page, name="customer-detail"),
+    path("contacts/<int:pk>/", views.contact_detail_page, name="contact-detail"),
     path("access-log/", views.access_log_page, name="access-log"),
     path(
         "accounts/login/",

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from guanxi.policy.loader import PolicyError, load, parse
+from guanxi.policy.schema import DIMENSION_KEYS
 
 PRESETS = sorted(Path(settings.GUANXI_POLICY_DIR).glob("*.toml"))
 GOOD = (Path(settings.GUANXI_POLICY_DIR) / "cosl.toml").read_text(encoding="utf-8")
@@ -31,6 +32,104 @@ def test_every_preset_loads_and_cites_clauses(path: Path) -> None:
     rules = [*policy.unit_kinds.values(), *policy.roles.values(), *policy.tiers.values()]
     assert all(rule.clause and rule.text for rule in rules)
     assert policy.root_kind().sees_all
+
+
+def without_entry(text: str, table: str, key: str) -> str:
+    blocks = text.split("\n\n")
+    kept = [b for b in blocks if not b.startswith(f'[[{table}]]\nkey = "{key}"')]
+    assert len(kept) == len(blocks) - 1
+    return "\n\n".join(kept)
+
+
+@pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)
+def test_every_preset_has_the_five_dimensions_and_graded_sources(path: Path) -> None:
+    policy = load(path)
+    assert sorted(policy.dimensions) == sorted(DIMENSION_KEYS)
+    assert policy.sources
+    rules = [*policy.dimensions.values(), *policy.sources.values()]
+    assert all(rule.clause and rule.text for rule in rules)
+    for dimension in policy.dimensions.values():
+        assert len(dimension.options) >= 2
+        assert len({option.key for option in dimension.options}) == len(dimension.options)
+        first = dimension.options[0]
+        assert dimension.option(first.key) is first
+        assert dimension.option("no_such_option") is None
+    assert all(1 <= source.level <= 4 for source in policy.sources.values())
+
+
+def test_zhongtong_sources_cover_the_four_levels_of_003() -> None:
+    policy = load(Path(settings.GUANXI_POLICY_DIR) / "zhongtong.toml")
+    assert {source.level for source in policy.sources.values()} == {1, 2, 3, 4}
+
+
+def test_cosl_sources_follow_000_section_12() -> None:
+    policy = load(Path(settings.GUANXI_POLICY_DIR) / "cosl.toml")
+    assert set(policy.sources) == {
+        "business_card",
+        "visit",
+        "phone",
+        "fax",
+        "contract_record",
+        "announcement",
+        "care_visit",
+    }
+    assert policy.sources["announcement"].clause == "000 §12.3"
+    industry = policy.dimensions["industry"].option("domestic_oil")
+    assert industry is not None
+    assert industry.name("zh-hans") == "国内石油公司"
+    assert industry.name("en") == "Domestic oil company"
+
+
+def test_a_missing_dimension_is_reported_at_the_dimensions() -> None:
+    bad = without_entry(GOOD, "dimensions", "loyalty")
+    assert problems_of(bad) == [
+        f"line {line_of(bad, '[[dimensions]]')}: [[dimensions]] has no entry for 'loyalty'"
+    ]
+
+
+def test_an_unknown_dimension_key_is_reported_with_its_line() -> None:
+    bad = GOOD.replace('key = "loyalty"', 'key = "loyality"', 1)
+    assert problems_of(bad) == [
+        f"line {line_of(bad, '[[dimensions]]')}: [[dimensions]] has no entry for 'loyalty'",
+        f"line {line_of(bad, 'loyality')}: dimension key 'loyality' is not one of "
+        "industry, scale, value, credit, loyalty",
+    ]
+
+
+def test_a_duplicate_option_key_is_reported_on_the_option_line() -> None:
+    twice = '{ key = "partner", name_zh = "其他"'
+    bad = GOOD.replace('{ key = "other", name_zh = "其他"', twice, 1)
+    assert problems_of(bad) == [
+        f"line {line_of(bad, twice)}: option key 'partner' is used twice in dimension 'industry'"
+    ]
+
+
+def test_an_option_on_a_one_line_array_and_a_lone_option_are_reported() -> None:
+    start = GOOD.index('options = [\n  { key = "high", name_zh = "高价值"')
+    end = GOOD.index("]\n", start) + 2
+    one_line = 'options = [{ key = "high", name_zh = "高价值", name_en = "" }]\n'
+    bad = GOOD[:start] + one_line + GOOD[end:]
+    line = line_of(bad, one_line.strip())
+    assert problems_of(bad) == [
+        f"line {line}: dimension 'value' needs 'options' = a list of at least two options",
+        f"line {line}: option 'name_en' must be a non-empty string",
+    ]
+
+
+def test_a_source_without_level_is_reported_at_its_entry() -> None:
+    bad = GOOD.replace("level = 1\n", "", 1)
+    header = line_of(bad, 'key = "announcement"') - 1
+    assert bad.splitlines()[header - 1] == "[[sources]]"
+    assert problems_of(bad) == [f"line {header}: [[sources]] is missing 'level'"]
+
+
+@pytest.mark.parametrize("level", ["5", "0", "true", '"3"', "2.0"])
+def test_a_source_level_outside_one_to_four_is_refused(level: str) -> None:
+    bad = GOOD.replace("level = 1\n", f"level = {level}\n", 1)
+    assert problems_of(bad) == [
+        f"line {line_of(bad, f'level = {level}')}: 'level' must be a whole number from 1 to 4 "
+        "(the levels of 003 §11.2)"
+    ]
 
 
 def test_the_three_presets_ship() -> None:

@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from guanxi.access.models import AccessLogEntry
-from guanxi.customers.models import Customer
+from guanxi.customers.models import (
+    BACKGROUND_FIELDS,
+    BUSINESS_FIELDS,
+    CLASSIFICATION_FIELDS,
+    COMMS_FIELDS,
+    Customer,
+)
 from guanxi.organisation.models import Membership, Person, Unit
 
 
@@ -76,6 +82,13 @@ class CustomerSerializer(VersionedSerializer):
             "owning_unit",
             "owning_unit_name",
             "tier",
+            *CLASSIFICATION_FIELDS,
+            "cooperation_since",
+            "manager",
+            "source",
+            *BUSINESS_FIELDS,
+            *COMMS_FIELDS,
+            *BACKGROUND_FIELDS,
             "created_at",
             "updated_at",
             "version",

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from guanxi.api import views
+from guanxi.api import archive_views, views
 
 app_name = "api"
 router = DefaultRouter()
@@ -11,6 +11,22 @@ router.register("units", views.UnitViewSet, basename="unit")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("access-log", views.AccessLogViewSet, basename="access-log")
+router.register(
+    "customer-departments", archive_views.DepartmentViewSet, basename="customer-department"
+)
+router.register("contacts", archive_views.ContactViewSet, basename="contact")
+router.register("relationships", archive_views.RelationshipViewSet, basename="relationship")
+router.register("dealings", archive_views.DealingViewSet, basename="dealing")
+router.register(
+    "contract-summaries", archive_views.ContractSummaryViewSet, basename="contract-summary"
+)
+router.register("operations", archive_views.OperationViewSet, basename="operation")
+router.register("market-reports", archive_views.MarketReportViewSet, basename="market-report")
+router.register(
+    "personal-data-requests",
+    archive_views.PersonalDataRequestViewSet,
+    basename="personal-data-request",
+)
 
 urlpatterns = [
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),

@@ -112,7 +112,7 @@ def department_update(
 
 
 def _check_source(source: str) -> None:
-    if source and source not in getattr(current_policy(), "sources", {source: None}):
+    if source and source not in current_policy().sources:
         raise ValidationError({"source": _("Unknown information source “%(s)s”.") % {"s": source}})
 
 

@@ -297,6 +297,9 @@ class RelationshipEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.buying_role}/{self.state}"
+
 
 class DealingKind(models.TextChoices):
     OPPORTUNITY = "opportunity", _("opportunity")
@@ -377,6 +380,9 @@ class ContractSummary(models.Model):
     class Meta:
         verbose_name = _("contract operation summary")
         verbose_name_plural = _("contract operation summaries")
+
+    def __str__(self) -> str:
+        return f"{self.dealing} · {self.written_on}"
 
 
 class Operation(models.Model):
@@ -483,6 +489,9 @@ class InformationMeaning(models.Model):
             models.UniqueConstraint(fields=["customer", "topic"], name="information_topic_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.customer_id} · {self.topic}"
+
 
 class RequestKind(models.TextChoices):
     SEE = "see", _("see my data")
@@ -511,3 +520,6 @@ class PersonalDataRequest(models.Model):
     class Meta:
         verbose_name = _("personal data request")
         verbose_name_plural = _("personal data requests")
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} · {self.kind}"

@@ -9,8 +9,16 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from guanxi.access.models import Channel
-from guanxi.access.scope import User, fetch, visible
-from guanxi.customers.models import Customer
+from guanxi.access.scope import User, fetch, may, visible
+from guanxi.customers.models import (
+    Contact,
+    Customer,
+    CustomerDepartment,
+    Dealing,
+    InformationMeaning,
+    Operation,
+    Relationship,
+)
 from guanxi.customers.validators import normalise_credit_code
 
 ASCII_QUERY = re.compile(r"^[A-Za-z0-9]+$")
@@ -75,3 +83,95 @@ def customer_get(
         request=request,
         pk=pk,
     )
+
+
+def contact_get(
+    *, actor: User, pk: object, channel: Channel, request: HttpRequest | None = None
+) -> Contact:
+    """One contact, its read registered; 404 when missing or outside the reader's line."""
+    return fetch(
+        actor,
+        Contact.objects.select_related("customer", "department"),
+        "customer.view",
+        channel=channel,
+        request=request,
+        unit_field="customer__owning_unit",
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class Archive:
+    """What the customer page shows beside the unit itself, in a fixed number of queries."""
+
+    departments: list[CustomerDepartment]
+    contacts: list[Contact]
+    relationships: list[Relationship]
+    dealings: list[Dealing]
+    operations: list[Operation]
+    information: list[InformationMeaning]
+    profile_visible: bool
+
+
+def customer_archive(*, actor: User, customer: Customer, recent: int = 20) -> Archive:
+    """The archive of a customer the actor has already been allowed to read (customer_get)."""
+    return Archive(
+        departments=list(customer.departments.order_by("parent_id", "id")),
+        contacts=list(customer.contacts.select_related("department").order_by("-is_key", "id")),
+        relationships=list(
+            Relationship.objects.filter(contact__customer=customer)
+            .select_related("contact__department")
+            .prefetch_related("holders")
+        ),
+        dealings=list(customer.dealings.order_by("-id")[:recent]),
+        operations=list(
+            customer.operations.select_related("executing_unit").order_by("-started_on")[:recent]
+        ),
+        information=list(customer.information.order_by("topic")),
+        profile_visible=may(actor, "contact.view_profile", customer),
+    )
+
+
+def relationship_graph(archive: Archive, *, language: str | None) -> dict[str, object]:
+    """Nodes and links for the relationship map: key persons grouped by department,
+    coloured by state, linked to the people of ours who hold the relationship."""
+    no_department = "未分部门" if not language or language.startswith("zh") else "No department"
+    ours = "我方人员" if not language or language.startswith("zh") else "Our people"
+    categories = [
+        no_department,
+        ours,
+        *{c.department.name for c in archive.contacts if c.department is not None},
+    ]
+    nodes: list[dict[str, object]] = []
+    links: list[dict[str, str]] = []
+    holders: dict[int, str] = {}
+    for rel in archive.relationships:
+        contact = rel.contact
+        department = contact.department.name if contact.department else no_department
+        nodes.append(
+            {
+                "id": f"c{contact.pk}",
+                "name": contact.name,
+                "state": rel.state,
+                "role": rel.get_buying_role_display(),
+                "position": contact.position,
+                "stateLabel": rel.get_state_display(),
+                "category": categories.index(department),
+            }
+        )
+        for person in rel.holders.all():
+            holders[person.pk] = str(person)
+            links.append({"source": f"p{person.pk}", "target": f"c{contact.pk}"})
+    nodes.extend(
+        {
+            "id": f"p{pk}",
+            "name": name,
+            "state": "ours",
+            "role": "",
+            "position": "",
+            "stateLabel": ours,
+            "category": 1,
+        }
+        for pk, name in holders.items()
+    )
+    return {"nodes": nodes, "links": links, "categories": [{"name": c} for c in categories]}

@@ -10,13 +10,48 @@ from django.utils.translation import gettext as _
 
 from guanxi.access.scope import may_in_unit
 from guanxi.customers.keys import pinyin_keys
-from guanxi.customers.models import Customer
+from guanxi.customers.models import (
+    BACKGROUND_FIELDS,
+    BUSINESS_FIELDS,
+    CLASSIFICATION_FIELDS,
+    COMMS_FIELDS,
+    Customer,
+)
 from guanxi.customers.validators import normalise_credit_code
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
 from guanxi.versioning import StaleVersion
 
-EDITABLE = ("name", "credit_code", "owning_unit", "tier")
+EDITABLE = (
+    "name",
+    "credit_code",
+    "owning_unit",
+    "tier",
+    "manager",
+    "cooperation_since",
+    "source",
+    *CLASSIFICATION_FIELDS,
+    *BUSINESS_FIELDS,
+    *COMMS_FIELDS,
+    *BACKGROUND_FIELDS,
+)
+
+
+def _check_classification(customer: Customer) -> None:
+    policy = current_policy()
+    for key in CLASSIFICATION_FIELDS:
+        value = getattr(customer, key)
+        if value and policy.dimensions[key].option(value) is None:
+            raise ValidationError(
+                {
+                    key: _("“%(value)s” is not a value of %(dimension)s.")
+                    % {"value": value, "dimension": policy.dimensions[key].name_zh}
+                }
+            )
+    if customer.source and customer.source not in policy.sources:
+        raise ValidationError(
+            {"source": _("Unknown information source “%(s)s”.") % {"s": customer.source}}
+        )
 
 
 def _check_tier(tier: str) -> None:
@@ -40,6 +75,7 @@ def _prepare(customer: Customer) -> None:
     customer.credit_code = normalise_credit_code(customer.credit_code)
     customer.name_pinyin, customer.name_initials = pinyin_keys(customer.name)
     _check_tier(customer.tier)
+    _check_classification(customer)
     customer.full_clean(exclude=["created_by", "version"], validate_constraints=False)
     _check_credit_code_free(customer.credit_code, customer.pk)
 
@@ -56,7 +92,13 @@ def _save(customer: Customer) -> None:
 
 @transaction.atomic
 def customer_create(
-    *, actor: Person, name: str, owning_unit: Unit, tier: str, credit_code: str = ""
+    *,
+    actor: Person,
+    name: str,
+    owning_unit: Unit,
+    tier: str,
+    credit_code: str = "",
+    **details: Any,
 ) -> Customer:
     if not may_in_unit(actor, "customer.create", owning_unit.pk):
         raise PermissionDenied(
@@ -65,6 +107,9 @@ def customer_create(
     customer = Customer(
         name=name, credit_code=credit_code, owning_unit=owning_unit, tier=tier, created_by=actor
     )
+    for field in EDITABLE:
+        if field in details:
+            setattr(customer, field, details[field])
     _prepare(customer)
     _save(customer)
     return customer

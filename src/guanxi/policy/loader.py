@@ -279,10 +279,9 @@ def _build_option(
 def _build_options(
     raw: dict[str, Any], index: int, where: _Locator, problems: list[Problem]
 ) -> tuple[Option, ...]:
-    dimension = str(raw.get("key"))
-    entries = raw.get("options")
     if "options" not in raw:
-        return ()
+        return ()  # reported as a missing key by _check_rule
+    dimension, entries = str(raw.get("key")), raw["options"]
     if not isinstance(entries, list) or len(entries) < 2:
         problems.append(
             Problem(
@@ -293,13 +292,12 @@ def _build_options(
         if not isinstance(entries, list):
             return ()
     seen: set[str] = set()
-    options = (
-        _build_option(
-            entry, dimension, where.item("dimensions", index, "options", n), seen, problems
-        )
-        for n, entry in enumerate(entries)
-    )
-    return tuple(option for option in options if option is not None)
+    options: list[Option] = []
+    for position, entry in enumerate(entries):
+        line = where.item("dimensions", index, "options", position)
+        if option := _build_option(entry, dimension, line, seen, problems):
+            options.append(option)
+    return tuple(options)
 
 
 def _build_dimensions(

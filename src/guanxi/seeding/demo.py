@@ -6,13 +6,23 @@ data and adds nothing.
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from faker import Faker
 
-from guanxi.customers.models import Customer
+from guanxi.customers import archive
+from guanxi.customers.models import (
+    BuyingRole,
+    Customer,
+    DealingKind,
+    DealingStatus,
+    RelationshipState,
+)
 from guanxi.customers.services import customer_create
 from guanxi.organisation import services as org
 from guanxi.organisation.models import Person, Unit
@@ -161,10 +171,150 @@ def load_customers(
 def load_demo() -> dict[str, int]:
     units = load_organisation()
     people = load_people(units)
-    created = load_customers(units, people)
+    created = load_customers(units, people, per_unit=25)
+    load_archive(people)
     return {
         "units": len(units),
         "people": len(people),
         "customers_created": created,
         "customers": Customer.objects.count(),
     }
+
+
+DEPARTMENTS = [
+    ("headquarters", "总部"),
+    ("department", "工程技术部"),
+    ("department", "物资采办部"),
+    ("branch", "钻完井作业中心"),
+    ("subsidiary", "技术服务公司"),
+]
+POSITIONS = [
+    "总经理",
+    "副总经理",
+    "总工程师",
+    "采办部经理",
+    "工程技术部主任",
+    "项目经理",
+    "财务总监",
+    "钻井监督",
+    "HSE经理",
+    "商务经理",
+]
+HOBBIES = ["围棋、钓鱼", "羽毛球、摄影", "书法、太极", "登山、读历史书", "乒乓球、品茶"]
+EDUCATION = [
+    "中国石油大学（华东）石油工程 硕士",
+    "西南石油大学 钻井工程 学士",
+    "中国地质大学（北京）博士",
+    "天津大学 化学工程 学士",
+    "大连理工大学 船舶与海洋工程 硕士",
+]
+OPERATIONS = ["渤海钻井作业", "定向井技术服务", "固井作业", "测井作业", "修井作业", "三维地震采集"]
+
+
+def _contacts_for(
+    customer: Customer,
+    rng: random.Random,
+    fake: Faker,
+    departments: list[Any],
+    holders: list[Person],
+    actor: Person,
+) -> None:
+    for index in range(rng.randint(3, 7)):
+        key = index < rng.randint(2, 6)
+        contact = archive.contact_create(
+            actor=actor,
+            customer=customer,
+            department=rng.choice(departments),
+            name=fake.name(),
+            position=rng.choice(POSITIONS),
+            phone=fake.phone_number(),
+            mobile=fake.phone_number(),
+            email=fake.email(),
+            is_key=key,
+            purpose="客户关系维护与业务联系（000 §12.1）" if key else "",
+            consent_note="名片交换时口头同意" if key else "",
+            hobbies=rng.choice(HOBBIES) if key else "",
+            birthplace=fake.city() if key else "",
+            native_place=fake.province() if key else "",
+            education=rng.choice(EDUCATION) if key else "",
+            birth_date=fake.date_of_birth(minimum_age=35, maximum_age=60) if key else None,
+            work_history=f"{fake.year()}年起任现职" if key else "",
+        )
+        if key:
+            archive.relationship_set(
+                actor=actor,
+                contact=contact,
+                buying_role=rng.choice([r.value for r in BuyingRole]),
+                state=rng.choice([s.value for s in RelationshipState]),
+                holders=rng.sample(holders, k=rng.randint(1, 2)),
+                note="初次建档",
+            )
+
+
+def _dealings_for(customer: Customer, rng: random.Random, actor: Person) -> None:
+    today = datetime.date(2026, 11, 1)
+    for _ in range(rng.randint(1, 4)):
+        status = rng.choice([s.value for s in DealingStatus])
+        kind = (
+            DealingKind.OPPORTUNITY
+            if status in {"lead", "negotiating", "lost"}
+            else (DealingKind.CONTRACT)
+        )
+        name = rng.choice(OPERATIONS)
+        dealing = archive.dealing_create(
+            actor=actor,
+            customer=customer,
+            kind=kind,
+            status=status,
+            title=f"{customer.name[:6]}{name}项目",
+            our_unit=customer.owning_unit,
+            amount=Decimal(rng.randrange(200_000, 80_000_000, 10_000)),
+            contract_number=f"COSL-{rng.randrange(2021, 2027)}-{rng.randrange(1000, 9999)}"
+            if kind == DealingKind.CONTRACT
+            else "",
+        )
+        if status in {"in_service", "completed"}:
+            start = today - datetime.timedelta(days=rng.randrange(30, 900))
+            end = start + datetime.timedelta(days=rng.randrange(10, 200))
+            archive.operation_create(
+                actor=actor,
+                customer=customer,
+                dealing=dealing,
+                name=name,
+                location=rng.choice(["渤海湾", "南海东部", "南海西部", "东海"]),
+                executing_unit=customer.owning_unit,
+                started_on=start,
+                ended_on=end if end < today else None,
+            )
+
+
+def load_archive(people: dict[str, Person], seed: int = 2027) -> int:
+    """Departments, contacts, relationship maps and dealings for customers that have none."""
+    rng = random.Random(seed)
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    actor = people["hq.manager"]
+    holders = [
+        people[name]
+        for name in (
+            "hq.manager",
+            "hq.staff",
+            "div1.manager",
+            "div1.staff",
+            "div1.cm",
+            "branch1.manager",
+            "base11.staff",
+        )
+    ]
+    filled = 0
+    for customer in Customer.objects.filter(departments__isnull=True).order_by("id"):
+        departments = [
+            archive.department_create(
+                actor=actor, customer=customer, kind=kind, name=name, location=fake.city()
+            )
+            for kind, name in rng.sample(DEPARTMENTS, k=rng.randint(2, 4))
+        ]
+        _contacts_for(customer, rng, fake, departments, holders, actor)
+        _dealings_for(customer, rng, actor)
+        filled += 1
+    return filled

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from guanxi.access.models import AccessLogEntry, Channel
 from guanxi.access.register import ReadNotRegistered
 from guanxi.access.scope import acting_person, may, scope_of, visible, visible_units
-from guanxi.customers.selectors import CustomerFilters, customer_get, customer_list
+from guanxi.customers.models import CLASSIFICATION_FIELDS, Customer, Relationship
+from guanxi.customers.selectors import (
+    CustomerFilters,
+    contact_get,
+    customer_archive,
+    customer_get,
+    customer_list,
+    relationship_graph,
+)
 from guanxi.organisation.models import Membership, Unit
 from guanxi.policy.loader import current as current_policy
 from guanxi.web.pagination import keyset_page
@@ -74,23 +82,66 @@ def _units_for_filter(request: HttpRequest) -> list[Unit]:
     return list(visible_units(request.user, "customer.view").order_by("path")[:500])
 
 
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "web/unavailable.html", {"message": ReadNotRegistered.message}, status=503
+    )
+
+
 @login_required
 def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         customer = customer_get(actor=request.user, pk=pk, channel=Channel.PAGE, request=request)
     except ReadNotRegistered:
-        return render(
-            request, "web/unavailable.html", {"message": ReadNotRegistered.message}, status=503
-        )
-    policy = current_policy()
-    tier = policy.tiers.get(customer.tier)
+        return _unavailable(request)
+    tier = current_policy().tiers.get(customer.tier)
+    archive = customer_archive(actor=request.user, customer=customer)
     return render(
         request,
         "customers/detail.html",
         {
             "customer": customer,
+            "archive": archive,
+            "graph": relationship_graph(archive, language=request.LANGUAGE_CODE),
             "tier_name": tier.name(request.LANGUAGE_CODE) if tier else customer.tier,
             "tier_clause": tier.clause if tier else "",
+            "classification": _classification(customer, request.LANGUAGE_CODE),
+        },
+    )
+
+
+def _classification(customer: Customer, language: str) -> list[tuple[str, str]]:
+    dimensions = current_policy().dimensions
+    rows = []
+    for key in CLASSIFICATION_FIELDS:
+        dimension = dimensions.get(key)
+        value = getattr(customer, key)
+        option = dimension.option(value) if dimension and value else None
+        label = dimension.name(language) if dimension else key
+        rows.append((label, option.name(language) if option else (value or "—")))
+    return rows
+
+
+@login_required
+def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        contact = contact_get(actor=request.user, pk=pk, channel=Channel.PAGE, request=request)
+    except ReadNotRegistered:
+        return _unavailable(request)
+    relationship = (
+        Relationship.objects.filter(contact=contact)
+        .prefetch_related("holders", "events__by")
+        .first()
+    )
+    return render(
+        request,
+        "customers/contact.html",
+        {
+            "contact": contact,
+            "relationship": relationship,
+            "profile_visible": may(
+                request.user, "contact.view_profile", contact, unit_field="customer__owning_unit"
+            ),
         },
     )
 
