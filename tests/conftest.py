@@ -97,3 +97,39 @@ def append_only_flushable(transactional_db: None):  # type: ignore[no-untyped-de
     yield
     with connection.schema_editor() as editor:
         migration.triggers_down(apps, editor)
+
+
+@pytest.fixture
+def make_key_person(people):  # type: ignore[no-untyped-def]
+    from guanxi.customers import archive
+
+    def make(customer: Customer, name: str = "王志刚", **extra: object):  # type: ignore[no-untyped-def]
+        actor = people["hq.manager"]
+        department = archive.department_create(
+            actor=actor, customer=customer, kind="department", name="工程技术部"
+        )
+        contact = archive.contact_create(
+            actor=actor,
+            customer=customer,
+            department=department,
+            name=name,
+            position="总工程师",
+            mobile="13812345678",
+            is_key=True,
+            hobbies="围棋、钓鱼",
+            birthplace="山东东营",
+            education="中国石油大学 硕士",
+            purpose="客户关系维护",
+            **extra,
+        )
+        archive.relationship_set(
+            actor=actor,
+            contact=contact,
+            buying_role="decision_maker",
+            state="positive",
+            holders=[people["div1.manager"]],
+            note="初次建档",
+        )
+        return contact
+
+    return make

@@ -122,3 +122,57 @@ def test_every_role_of_the_policy_has_rows() -> None:
     from guanxi.policy.loader import current
 
     assert set(current().roles) == set(MATRIX)
+
+
+# Contacts and relationships follow their customer's line; the key-person background profile
+# (003 附表2) is shown only to roles granted contact.view_profile — the department manager,
+# custodian of the archive (000 §20–21); everyone else who may see the contact sees it masked.
+CONTACT_MATRIX: dict[str, dict[str, set[str]]] = {
+    "staff": {"contact": DOWN, "profile": NONE},
+    "customer_manager": {"contact": DOWN, "profile": NONE},
+    "info_admin": {"contact": DOWN, "profile": NONE},
+    "manager": {"contact": DOWN, "profile": DOWN},
+    "executive": {"contact": DOWN, "profile": NONE},
+    "finance": {"contact": NONE, "profile": NONE},
+    "auditor": {"contact": NONE, "profile": NONE},
+    "admin": {"contact": NONE, "profile": NONE},
+}
+
+
+def contact_allowed(role: str, action: str, home: str, relation: str) -> bool:
+    rows = CONTACT_MATRIX[role][action]
+    return bool(rows) if home == "HQ" else relation in rows
+
+
+@pytest.mark.parametrize(("role", "home", "relation"), CASES)
+def test_contact_matrix(
+    role: str,
+    home: str,
+    relation: str,
+    people,
+    units,  # type: ignore[no-untyped-def]
+    make_customer,
+    make_key_person,
+    client,
+) -> None:
+    from rest_framework.test import APIClient
+
+    contact = make_key_person(make_customer(RELATIONS[home][relation]))
+    person = persona(role, home, units)
+    api = APIClient()
+    api.force_authenticate(person)
+    client.force_login(person)
+
+    seen = contact_allowed(role, "contact", home, relation)
+    answer = api.get(f"/api/v1/contacts/{contact.pk}/")
+    assert answer.status_code == (200 if seen else 404)
+    listed = {row["id"] for row in api.get("/api/v1/contacts/").json()["results"]}
+    assert (contact.pk in listed) == seen
+    rels = {row["contact"] for row in api.get("/api/v1/relationships/").json()["results"]}
+    assert (contact.pk in rels) == seen
+    page = client.get(f"/contacts/{contact.pk}/")
+    assert page.status_code == (200 if seen else 404)
+    if seen:
+        profile = contact_allowed(role, "profile", home, relation)
+        assert (answer.json()["hobbies"] == "围棋、钓鱼") == profile
+        assert ("围棋、钓鱼" in page.content.decode()) == profile

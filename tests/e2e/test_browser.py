@@ -48,9 +48,10 @@ def browser_page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db(transaction=True)
 def test_div1_staff_signs_in_and_sees_the_chinese_home_page(
-    browser_page, live_server, people, make_customer
+    browser_page, live_server, people, make_customer, make_key_person
 ) -> None:  # type: ignore[no-untyped-def]
     customer = make_customer("BASE11", name="中海石油（中国）有限公司天津分公司")
+    contact = make_key_person(customer, name="周建华")
     page = browser_page
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", "div1.staff")
@@ -66,7 +67,12 @@ def test_div1_staff_signs_in_and_sees_the_chinese_home_page(
     page.get_by_role("button", name="查询").click()
     page.get_by_role("link", name=customer.name).click()
     assert page.get_by_test_id("customer-name").inner_text() == customer.name
+    page.wait_for_selector("[data-testid=relationship-map][data-ready=true] canvas")
     page.screenshot(path=os.environ.get("GUANXI_SCREENSHOT", "/tmp/guanxi-customer.png"))
+    page.get_by_role("link", name=contact.name).first.click()
+    assert page.get_by_test_id("contact-name").inner_text() == contact.name
+    assert page.get_by_test_id("key-person-profile").is_visible()
+    assert page.get_by_test_id("profile-masked").is_visible()  # staff: profile masked (PRV-1)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -156,3 +156,38 @@ def test_page_query_counts_do_not_grow_with_rows(page_as, make_customer) -> None
         customer = make_customer("BASE11")
         client.get(f"/customers/{customer.pk}/")
     assert {path: _queries(client, path) for path in paths} == before
+
+
+def test_the_customer_page_shows_the_archive_and_map(
+    page_as, make_customer, make_key_person
+) -> None:  # type: ignore[no-untyped-def]
+    customer = make_customer("DIV1", name="中海石油（中国）有限公司天津分公司")
+    make_key_person(customer, name="周建华")
+    page = page_as("div1.staff").get(f"/customers/{customer.pk}/").content.decode()
+    assert "周建华" in page
+    assert 'id="relationship-graph"' in page
+    assert "工程技术部" in page
+
+
+def test_the_contact_page_masks_the_profile_for_staff(
+    page_as, make_customer, make_key_person
+) -> None:  # type: ignore[no-untyped-def]
+    contact = make_key_person(make_customer("DIV1"))
+    staff = page_as("div1.staff").get(f"/contacts/{contact.pk}/").content.decode()
+    assert "13812345678" in staff
+    assert "围棋" not in staff
+    assert 'data-testid="profile-masked"' in staff
+
+
+def test_customer_page_queries_do_not_grow_with_archive_size(
+    page_as,
+    make_customer,  # type: ignore[no-untyped-def]
+    make_key_person,
+) -> None:
+    customer = make_customer("DIV1")
+    make_key_person(customer, name="甲")
+    client = page_as("div1.manager")
+    before = _queries(client, f"/customers/{customer.pk}/")
+    for name in ("乙", "丙", "丁", "戊"):
+        make_key_person(customer, name=name)
+    assert _queries(client, f"/customers/{customer.pk}/") == before
