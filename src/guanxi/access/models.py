@@ -43,7 +43,7 @@ class AccessLogEntry(models.Model):
     record_id = models.CharField(_("record"), max_length=64)
     record_unit_id = models.BigIntegerField(null=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    address = models.GenericIPAddressField(_("address"), null=True)
+    address = models.GenericIPAddressField(_("client address"), null=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
