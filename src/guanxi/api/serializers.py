@@ -72,6 +72,13 @@ class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class CustomerSerializer(VersionedSerializer):
     owning_unit_name = serializers.CharField(source="owning_unit.name", read_only=True)
+    duplicate_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text=_("Why a unit is created despite a similar name (needed only then)."),
+    )
 
     class Meta:
         model = Customer
@@ -92,6 +99,7 @@ class CustomerSerializer(VersionedSerializer):
             "created_at",
             "updated_at",
             "version",
+            "duplicate_reason",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs: ClassVar[dict[str, dict[str, Any]]] = {"credit_code": {"validators": []}}

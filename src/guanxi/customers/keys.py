@@ -1,6 +1,9 @@
-"""Search keys precomputed on write: full pinyin and initials, so search is an index lookup."""
+"""Keys precomputed on write: full pinyin and initials, so search is an index lookup, and the
+name key that flags similar customer names (CUS-9)."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from pypinyin import Style, lazy_pinyin
 
@@ -13,3 +16,46 @@ def pinyin_keys(text: str) -> tuple[str, str]:
         s[0] for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default") if s.strip()
     ).lower()
     return full, "".join(ch for ch in initials if ch.isalnum())
+
+
+# Legal-form endings that do not tell two customer units apart; longest first, so
+# 集团有限公司 goes as a whole before 有限公司 or 公司 could take a piece of it.
+LEGAL_SUFFIXES = (
+    "集团有限公司",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团公司",
+    "集团",
+    "公司",
+)
+_BRACKETS = "（）()【】[]〔〕［］"
+_DROP = str.maketrans("", "", _BRACKETS)
+
+
+def _name_key_once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(ch for ch in text if not ch.isspace()).translate(_DROP)
+    while True:
+        suffix = next((s for s in LEGAL_SUFFIXES if text.endswith(s)), "")
+        if not suffix or suffix == text:  # nothing to strip, or nothing would be left
+            return text
+        text = text[: -len(suffix)]
+
+
+def name_key(name: str) -> str:
+    """The comparison key of a customer unit's name, for flagging likely duplicates (CUS-9).
+
+    People write the same company many ways: 中海石油（中国）有限公司, 中海石油(中国) 股份有限公司,
+    中海石油中国集团. The key is NFKC-normalised (full width to half width), lower case, without
+    whitespace or bracket characters (their contents stay), with trailing legal-form suffixes
+    (有限公司, 股份有限公司, 集团 …) stripped repeatedly; a name that is nothing but a suffix
+    keeps its last one. Equal keys mean "probably the same unit"; it is never used as identity.
+    """
+    key = _name_key_once(name)
+    for _ in range(8):  # removing characters can let NFKC compose again; settle to a fixpoint
+        again = _name_key_once(key)
+        if again == key:
+            break
+        key = again
+    return key

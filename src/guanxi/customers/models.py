@@ -86,6 +86,8 @@ class Customer(ThreePart):
     source = models.CharField(_("information source"), max_length=32, blank=True)
     name_pinyin = models.CharField(max_length=600, editable=False, default="")
     name_initials = models.CharField(max_length=200, editable=False, default="")
+    name_key = models.CharField(max_length=200, editable=False, default="")
+    duplicate_reason = models.TextField(_("reason for a similar name"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
@@ -111,6 +113,7 @@ class Customer(ThreePart):
             models.Index(fields=["name"], name="customer_name"),
             models.Index(fields=["name_initials"], name="customer_initials"),
             models.Index(fields=["name_pinyin"], name="customer_pinyin"),
+            models.Index(fields=["name_key"], name="customer_name_key"),
         ]
 
     def __str__(self) -> str:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from guanxi.access.scope import may_in_unit
-from guanxi.customers.keys import pinyin_keys
+from guanxi.access.scope import may, may_in_unit
+from guanxi.customers.keys import name_key, pinyin_keys
 from guanxi.customers.models import (
     BACKGROUND_FIELDS,
     BUSINESS_FIELDS,
@@ -70,10 +71,82 @@ def _check_credit_code_free(code: str, exclude_pk: int | None) -> None:
         )
 
 
+@dataclass(frozen=True)
+class SimilarCustomer:
+    """An existing customer unit with a similar name that the actor may see."""
+
+    id: int
+    name: str
+
+
+class SimilarName(ValidationError):
+    """Refusal of a name similar to an existing customer unit's without a reason (CUS-9).
+
+    Duplicates are looked for across the whole company, but `similar` (and the message) carry
+    only the customers the actor may see; `hidden` counts the others, never naming them.
+    """
+
+    def __init__(self, similar: list[SimilarCustomer], hidden: int) -> None:
+        self.similar = similar
+        self.hidden = hidden
+        if similar:
+            message = _(
+                "A customer unit with a similar name already exists: %(name)s. "
+                "Give a reason to create another."
+            )
+        else:
+            message = _(
+                "A customer unit with a similar name exists in another unit's archive. "
+                "Give a reason to create another."
+            )
+        super().__init__(
+            {
+                "name": ValidationError(
+                    message,
+                    code="similar_name",
+                    params={
+                        "name": "、".join(c.name for c in similar),
+                        "similar_ids": [c.id for c in similar],
+                        "hidden": hidden,
+                    },
+                )
+            }
+        )
+
+    @property
+    def similar_ids(self) -> list[int]:
+        return [c.id for c in self.similar]
+
+
+SIMILAR_SHOWN = 20
+
+
+def _check_similar_name(actor: Person, customer: Customer, reason: str) -> None:
+    """Refuse a name whose key another customer unit has, unless a reason is given."""
+    if not customer.name_key:
+        return
+    others = Customer.objects.filter(name_key=customer.name_key).only("id", "name", "owning_unit")
+    if customer.pk is not None:
+        others = others.exclude(pk=customer.pk)
+    found = list(others.order_by("id")[:SIMILAR_SHOWN])
+    if not found:
+        return
+    if reason.strip():
+        customer.duplicate_reason = reason.strip()
+        return
+    visible = [
+        SimilarCustomer(other.pk, other.name)
+        for other in found
+        if may(actor, "customer.view", other)
+    ]
+    raise SimilarName(visible, hidden=len(found) - len(visible))
+
+
 def _prepare(customer: Customer) -> None:
     customer.name = customer.name.strip()
     customer.credit_code = normalise_credit_code(customer.credit_code)
     customer.name_pinyin, customer.name_initials = pinyin_keys(customer.name)
+    customer.name_key = name_key(customer.name)
     _check_tier(customer.tier)
     _check_classification(customer)
     customer.full_clean(exclude=["created_by", "version"], validate_constraints=False)
@@ -98,8 +171,10 @@ def customer_create(
     owning_unit: Unit,
     tier: str,
     credit_code: str = "",
+    duplicate_reason: str = "",
     **details: Any,
 ) -> Customer:
+    """Create a customer unit; a name similar to an existing one needs `duplicate_reason`."""
     if not may_in_unit(actor, "customer.create", owning_unit.pk):
         raise PermissionDenied(
             _("You may not create customer units for %(unit)s.") % {"unit": owning_unit.name}
@@ -111,13 +186,24 @@ def customer_create(
         if field in details:
             setattr(customer, field, details[field])
     _prepare(customer)
+    _check_similar_name(actor, customer, duplicate_reason)
     _save(customer)
     return customer
 
 
 @transaction.atomic
-def customer_update(*, actor: Person, customer: Customer, version: int, **changes: Any) -> Customer:
-    """Apply `changes` if nobody saved since `version`; refuse a stale save outright."""
+def customer_update(
+    *,
+    actor: Person,
+    customer: Customer,
+    version: int,
+    duplicate_reason: str = "",
+    **changes: Any,
+) -> Customer:
+    """Apply `changes` if nobody saved since `version`; refuse a stale save outright.
+
+    A new name similar to another customer unit's needs `duplicate_reason`, as on creation.
+    """
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if not may_in_unit(actor, "customer.change", locked.owning_unit_id):
         raise PermissionDenied(_("You may not change this customer unit."))
@@ -128,7 +214,10 @@ def customer_update(*, actor: Person, customer: Customer, version: int, **change
             setattr(locked, field, changes[field])
     if not may_in_unit(actor, "customer.change", locked.owning_unit_id):
         raise PermissionDenied(_("You may not move a customer unit outside your own line."))
+    key_before = locked.name_key
     _prepare(locked)
+    if locked.name_key != key_before:
+        _check_similar_name(actor, locked, duplicate_reason)
     locked.version += 1
     _save(locked)
     return locked

@@ -16,6 +16,7 @@ from django.db import transaction
 from faker import Faker
 
 from guanxi.customers import archive
+from guanxi.customers.keys import name_key
 from guanxi.customers.models import (
     BuyingRole,
     Customer,
@@ -155,10 +156,10 @@ def load_customers(
             code = credit_code(rng)
             tier = tiers[min(int(rng.random() ** 2 * len(tiers)), len(tiers) - 1)]
             tier = tiers[-1 - tiers.index(tier)] if len(tiers) > 1 else tier
-            if (
-                Customer.objects.filter(credit_code=code).exists()
-                or Customer.objects.filter(name=name, owning_unit=units[spec.code]).exists()
-            ):
+            taken = Customer.objects.filter(credit_code=code) | Customer.objects.filter(
+                name_key=name_key(name)
+            )
+            if taken.exists():  # one archive per customer unit (CUS-9)
                 continue
             customer_create(
                 actor=creator, name=name, credit_code=code, owning_unit=units[spec.code], tier=tier
