@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "guanxi.organisation",
     "guanxi.access",
     "guanxi.customers",
+    "guanxi.history",
     "guanxi.web",
     "guanxi.api",
     "guanxi.seeding",

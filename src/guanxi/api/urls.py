@@ -31,6 +31,9 @@ router.register(
 urlpatterns = [
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("v1/me/", views.MeView.as_view(), name="me"),
+    path("v1/", include("guanxi.api.customer_io_urls")),
+    path("v1/", include("guanxi.api.review_urls")),
+    path("v1/", include("guanxi.api.history_urls")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
