@@ -123,7 +123,7 @@ def test_a_similar_customer_in_an_invisible_unit_is_not_named(people, units, mak
     assert error.hidden == 1
     message = " ".join(error.messages)
     assert "新疆" not in message
-    assert "another unit" in message
+    assert "其他单位的档案中" in message
 
 
 def test_renaming_to_a_similar_name_needs_a_reason(people, make_customer) -> None:  # type: ignore[no-untyped-def]
