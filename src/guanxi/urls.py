@@ -22,6 +22,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("guanxi.web.archive_urls")),
     path("customers/", include("guanxi.web.customer_io_urls")),
     path("review/", include("guanxi.web.review_urls")),
     path("history/", include("guanxi.history.urls")),

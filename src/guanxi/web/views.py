@@ -71,6 +71,7 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "tiers": policy.tiers_by_rank(),
+        "can_create": may(request.user, "customer.create"),
         "tier_names": {t.key: t.name(request.LANGUAGE_CODE) for t in policy.tiers.values()},
         "units": _units_for_filter(request),
     }
@@ -106,6 +107,7 @@ def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "tier_name": tier.name(request.LANGUAGE_CODE) if tier else customer.tier,
             "tier_clause": tier.clause if tier else "",
             "classification": _classification(customer, request.LANGUAGE_CODE),
+        "can_change": may(request.user, "customer.change", customer),
         },
     )
 
@@ -139,6 +141,8 @@ def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "relationship": relationship,
+        "can_change": may(request.user, "customer.change", contact,
+                          unit_field="customer__owning_unit"),
             "profile_visible": may(
                 request.user, "contact.view_profile", contact, unit_field="customer__owning_unit"
             ),
