@@ -107,7 +107,7 @@ def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "tier_name": tier.name(request.LANGUAGE_CODE) if tier else customer.tier,
             "tier_clause": tier.clause if tier else "",
             "classification": _classification(customer, request.LANGUAGE_CODE),
-        "can_change": may(request.user, "customer.change", customer),
+            "can_change": may(request.user, "customer.change", customer),
         },
     )
 
@@ -141,8 +141,9 @@ def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "relationship": relationship,
-        "can_change": may(request.user, "customer.change", contact,
-                          unit_field="customer__owning_unit"),
+            "can_change": may(
+                request.user, "customer.change", contact, unit_field="customer__owning_unit"
+            ),
             "profile_visible": may(
                 request.user, "contact.view_profile", contact, unit_field="customer__owning_unit"
             ),
