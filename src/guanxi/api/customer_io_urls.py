@@ -1,3 +1,18 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from guanxi.api import customer_io_views as v
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "customers/import-template/",
+        v.ImportTemplateView.as_view(),
+        name="customer-import-template",
+    ),
+    path("customers/export/", v.ExportView.as_view(), name="customer-export"),
+    path("customer-imports/", v.ImportUploadView.as_view(), name="customer-import-list"),
+    path(
+        "customer-imports/<int:pk>/apply/",
+        v.ImportApplyView.as_view(),
+        name="customer-import-apply",
+    ),
+]

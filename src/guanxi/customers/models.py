@@ -526,3 +526,6 @@ class PersonalDataRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} · {self.kind}"
+
+
+from guanxi.customers.models_import import CustomerImport  # noqa: E402,F401

@@ -1,3 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from guanxi.web import customer_io_views as v
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("import/", v.import_upload, name="customer-import"),
+    path("import/template.xlsx", v.import_template, name="customer-import-template"),
+    path("import/<int:pk>/", v.import_report, name="customer-import-report"),
+    path("export.xlsx", v.export, name="customer-export"),
+]
