@@ -72,6 +72,7 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "tiers": policy.tiers_by_rank(),
         "can_create": may(request.user, "customer.create"),
+        "can_export": may(request.user, "customer.export"),
         "tier_names": {t.key: t.name(request.LANGUAGE_CODE) for t in policy.tiers.values()},
         "units": _units_for_filter(request),
     }
