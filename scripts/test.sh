@@ -29,6 +29,8 @@ PYEOF
 step "ruff lint" "$PY" -m ruff check .
 step "ruff format" "$PY" -m ruff format --check --quiet .
 step "mypy (strict)" "$PY" -m mypy src
+# Security lint: medium and high findings fail; a justified one carries "# nosec BXXX - why".
+step "bandit (medium and above)" "$PY" -m bandit -c pyproject.toml -r src -ll -q
 step "migrations match models" "$PY" -m guanxi.cli makemigrations --check --dry-run
 step "policy presets" "$PY" -m guanxi.cli policy check policies/*.toml
 if command -v msgfmt >/dev/null; then
@@ -54,6 +56,16 @@ if answers 127.0.0.1 5432; then
   unset REDIS_URL
 else
   summary+=("SKIPPED  pytest on PostgreSQL: nothing answers on 127.0.0.1:5432")
+fi
+
+# The scale-out test (issue 6): two app servers, two workers and the scheduler on the local
+# PostgreSQL with a Redis of its own; one server and one worker are killed mid-workload.
+if ! answers 127.0.0.1 5432; then
+  summary+=("SKIPPED  cluster test: nothing answers on 127.0.0.1:5432")
+elif ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+  summary+=("SKIPPED  cluster test: redis-server / redis-cli not installed (apt-get install redis-server)")
+else
+  step "cluster test (2 app servers, 2 workers, SIGKILL, Redis restart)" "$PY" scripts/cluster_test.py
 fi
 
 echo

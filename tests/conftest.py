@@ -21,6 +21,9 @@ from guanxi.seeding import demo
 def pytest_configure(config: pytest.Config) -> None:
     # Tests sign people in hundreds of times; argon2 is checked on its own in test_settings.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests look at the chain right after a read; the once-a-second chaining of production is
+    # tested on its own in tests/access/test_chain_pace.py.
+    settings.READ_CHAIN_SECONDS = 0
 
 
 def pytest_report_header(config: pytest.Config) -> str:

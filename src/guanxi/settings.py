@@ -44,6 +44,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Key rotation (docs/operations.md): the previous keys, still accepted while sessions age out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -69,12 +71,19 @@ INSTALLED_APPS = [
     "guanxi.access",
     "guanxi.customers",
     "guanxi.history",
+    "guanxi.approvals",
+    "guanxi.plans",
+    "guanxi.activities",
+    "guanxi.outbox",
+    "guanxi.keycustomers",
     "guanxi.web",
     "guanxi.api",
     "guanxi.seeding",
+    "guanxi.ops",
 ]
 
 MIDDLEWARE = [
+    "guanxi.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "guanxi.access.scope.ScopePerRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -86,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "guanxi.web.session_idle.SessionIdleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,7 +188,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_bool("GUANXI_PLAIN_STATIC", True)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "guanxi.ops.storage.StaticStorage"
         )
     },
 }
@@ -195,8 +205,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "guanxi.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE", "6000/min")},
+    "DEFAULT_THROTTLE_CLASSES": ["guanxi.api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_RATE", "6000/min"),
+        "client": os.environ.get("API_RATE", "6000/min"),  # per token (or session)
+        "anon": os.environ.get("API_ANON_RATE", "600/min"),  # per address: sign-in, strangers
+    },
+    # Count by the connecting address, not a client-supplied X-Forwarded-For; set to the number
+    # of trusted reverse proxies in front of the application.
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Guanxi API",
@@ -215,17 +232,27 @@ SPECTACULAR_SETTINGS = {
         "BuyingRoleEnum": "guanxi.customers.models.BuyingRole",
         "RelationshipStateEnum": "guanxi.customers.models.RelationshipState",
         "ChannelEnum": "guanxi.access.models.Channel",
+        "PlanKindEnum": "guanxi.plans.models.Kind",
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        # Fails open (guanxi.ops.cache): a Redis restart costs cache misses, not requests.
+        "default": {
+            "BACKEND": "guanxi.ops.cache.ResilientRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle sign-out (policy [security], web/session_idle.py) re-stamps an active session at most
+# once a minute, which also slides its expiry; saving on every request would add a write to each.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -254,10 +281,80 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "guanxi@localhost")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+if email_backend := os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = email_backend
+# Outbox delivery (guanxi.outbox): lease while a worker sends, retry backoff, give-up count.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
+OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "21600"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+OUTBOX_MESSAGE_ID_DOMAIN = os.environ.get("OUTBOX_MESSAGE_ID_DOMAIN", "guanxi.local")
+# Briefing materials for visit plans: size cap in bytes.
+KEYCUSTOMERS_UPLOAD_MAX_BYTES = int(os.environ.get("KEYCUSTOMERS_UPLOAD_MAX_BYTES", "10485760"))
 
+# One JSON object per line on stderr, each with the request id (guanxi.ops.logs); LOG_FORMAT=text
+# for reading by eye. guanxi.request writes one access line per request at INFO.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "guanxi.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "guanxi.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "text" if os.environ.get("LOG_FORMAT") == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "guanxi.request": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
+        "celery": {"level": os.environ.get("CELERY_LOG_LEVEL", "INFO")},
+    },
+}
+
+# Operations (guanxi.ops): health probes skip the HTTPS redirect so the proxy can probe over
+# plain HTTP; /metrics wants this bearer token when set, otherwise a direct loopback caller.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+GUANXI_METRICS_TOKEN = os.environ.get("GUANXI_METRICS_TOKEN", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Task queue (guanxi.celery). No broker: tasks run in-process (the embedded default).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or env_bool("GUANXI_TASKS_EAGER")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+OUTBOX_DELIVERY_SECONDS = float(os.environ.get("OUTBOX_DELIVERY_SECONDS", "30"))
+# Reads are registered in the journal at once; they are moved into the hash chain at most once
+# a second per process by a registering request, and by the scheduler (guanxi/access/register.py).
+READ_CHAIN_SECONDS = float(os.environ.get("READ_CHAIN_SECONDS", "1"))
+CELERY_BEAT_SCHEDULE = {
+    "chain-reads": {
+        "task": "guanxi.access.chain_pending",
+        "schedule": max(READ_CHAIN_SECONDS, 1.0),
+        "options": {"expires": max(READ_CHAIN_SECONDS, 1.0)},
+    },
+    "deliver-outbox": {
+        "task": "guanxi.outbox.deliver_due",
+        "schedule": OUTBOX_DELIVERY_SECONDS,
+        # A run queued while every worker was down is dropped, not piled up: the next one comes.
+        "options": {"expires": OUTBOX_DELIVERY_SECONDS},
+    },
 }

@@ -2,9 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from guanxi.ops import views as ops_views
 from guanxi.web import views
 
+handler500 = "guanxi.ops.views.server_error"
+
 urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("", views.home, name="home"),
     path("customers/", views.customer_list_page, name="customer-list"),
     path("customers/<int:pk>/", views.customer_detail_page, name="customer-detail"),
@@ -25,7 +31,11 @@ urlpatterns = [
     path("", include("guanxi.web.archive_urls")),
     path("customers/", include("guanxi.web.customer_io_urls")),
     path("review/", include("guanxi.web.review_urls")),
+    path("", include("guanxi.web.market_urls")),
+    path("", include("guanxi.web.privacy_urls")),
     path("history/", include("guanxi.history.urls")),
+    path("", include("guanxi.web.plans_urls")),
+    path("keycustomers/", include("guanxi.web.keycustomers_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("guanxi.api.urls")),

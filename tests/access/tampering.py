@@ -51,6 +51,8 @@ def refusing_log_inserts() -> Iterator[None]:
                 "RAISE EXCEPTION 'disk full'; END; $$ LANGUAGE plpgsql;"
                 "CREATE TRIGGER test_refuse BEFORE INSERT ON access_accesslogentry "
                 "FOR EACH ROW EXECUTE FUNCTION test_refuse_insert();"
+                "CREATE TRIGGER test_refuse BEFORE INSERT ON access_readjournal "
+                "FOR EACH ROW EXECUTE FUNCTION test_refuse_insert();"
             )
         else:
             cursor.execute(
@@ -61,7 +63,8 @@ def refusing_log_inserts() -> Iterator[None]:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "DROP TRIGGER test_refuse"
-                + (" ON access_accesslogentry" if connection.vendor == "postgresql" else "")
-            )
+            if connection.vendor == "postgresql":
+                cursor.execute("DROP TRIGGER test_refuse ON access_accesslogentry")
+                cursor.execute("DROP TRIGGER test_refuse ON access_readjournal")
+            else:
+                cursor.execute("DROP TRIGGER test_refuse")

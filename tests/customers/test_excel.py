@@ -177,49 +177,106 @@ def test_confirming_writes_the_good_rows_and_a_second_run_changes_nothing(
 
 
 def test_the_good_rows_are_written_in_one_transaction(people, mixed_file) -> None:  # type: ignore[no-untyped-def]
+    """The new rows are inserted first; a failure while updating takes them back too."""
     data, _existing = mixed_file
     actor = people["div1.staff"]
     _report, upload = excel.import_upload(actor=actor, data=data, filename="a.xlsx")
     assert upload is not None
     before = Customer.objects.count()
-    real = services.customer_create
-    calls = []
 
-    def failing(**kwargs: Any) -> Customer:
-        calls.append(kwargs["name"])
-        if len(calls) == 2:
-            raise RuntimeError("the database went away")
-        return real(**kwargs)
+    def failing(rows: Any) -> None:
+        assert Customer.objects.count() > before  # some creates are written by now
+        raise RuntimeError("the database went away")
 
-    with mock.patch.object(services, "customer_create", failing), pytest.raises(RuntimeError):
+    with mock.patch.object(excel, "_update_all", failing), pytest.raises(RuntimeError):
         excel.apply_import(actor=actor, upload=upload)
     assert Customer.objects.count() == before
     upload.refresh_from_db()
     assert upload.status == "checked"
 
 
-def test_a_row_the_services_refuse_at_confirm_is_reported_and_the_rest_written(
+def _after_the_check(change: Any) -> Any:
+    """check_upload as in apply_import, then `change` as another person's save would."""
+    real = excel.check_upload
+
+    def check(**kwargs: Any) -> Any:
+        report = real(**kwargs)
+        change()
+        return report
+
+    return mock.patch.object(excel, "check_upload", check)
+
+
+def test_a_unit_saved_by_someone_since_the_check_is_refused_stale_and_the_rest_written(
     people, mixed_file
 ) -> None:  # type: ignore[no-untyped-def]
-    from django.core.exceptions import ValidationError
-
-    data, _existing = mixed_file
+    data, existing = mixed_file
+    mine = existing["mine"]
     actor = people["div1.staff"]
     _report, upload = excel.import_upload(actor=actor, data=data, filename="a.xlsx")
     assert upload is not None
-    real = services.customer_create
 
-    def refusing(**kwargs: Any) -> Customer:
-        if kwargs["name"] == "塘沽海工服务有限公司":
-            real(**kwargs)  # written inside the row's savepoint, then refused
-            raise ValidationError({"name": "changed meanwhile"})
-        return real(**kwargs)
+    def someone_saves() -> None:
+        services.customer_update(
+            actor=people["div1.manager"], customer=mine, version=mine.version, address="天津港"
+        )
 
-    with mock.patch.object(services, "customer_create", refusing):
+    with _after_the_check(someone_saves):
+        applied = excel.apply_import(actor=actor, upload=upload)
+    assert applied.counts == {"create": 3, "update": 0, "unchanged": 0, "error": 9}
+    stale = [p for p in applied.problems if p.row == 11]
+    assert len(stale) == 1
+    assert str(mine.version) in stale[0].message  # names the version the check saw
+    mine.refresh_from_db()
+    assert (mine.address, mine.phone) == ("天津港", "")  # the other person's save stands
+    assert Customer.objects.filter(name="渤海钻探工程有限公司").exists()
+
+
+def test_a_credit_code_taken_since_the_check_is_reported_and_the_rest_written(
+    people, mixed_file, make_customer
+) -> None:  # type: ignore[no-untyped-def]
+    """The bulk insert hits the unique credit code; its chunk goes row by row through the
+    services, which refuse that one row."""
+    data, _existing = mixed_file
+    actor = people["div1.staff"]
+    report, upload = excel.import_upload(actor=actor, data=data, filename="a.xlsx")
+    assert upload is not None
+    code = next(r.values["credit_code"] for r in report.rows if r.name == "塘沽海工服务有限公司")
+    with _after_the_check(lambda: make_customer("DIV2", name="塘沽另一家公司", code=code)):
         applied = excel.apply_import(actor=actor, upload=upload)
     assert applied.counts == {"create": 2, "update": 1, "unchanged": 0, "error": 9}
+    assert [p.row for p in applied.problems if p.row == 10] == [10]
     assert not Customer.objects.filter(name="塘沽海工服务有限公司").exists()
     assert Customer.objects.filter(name="渤海钻探工程有限公司").exists()
+    assert Customer.objects.filter(name="英文级别公司").exists()
+
+
+def test_bulk_written_rows_match_what_the_services_write(people, make_customer) -> None:  # type: ignore[no-untyped-def]
+    """Search keys, normalised code, creator, kept reason, history with the row's source."""
+    from guanxi.history.models import Change
+
+    make_customer("DIV1", name="中海石油（中国）有限公司")
+    code = codes(1)[0]
+    rows = [
+        row("中海石油(中国)股份有限公司", credit_code=code.lower(), source="客户名片",
+            duplicate_reason="不同法人"),
+        row("渤海湾钻井技术有限公司", duplicate_reason="并不相近"),
+    ]  # fmt: skip
+    actor = people["div1.staff"]
+    _report, upload = excel.import_upload(actor=actor, data=workbook(rows), filename="k.xlsx")
+    assert upload is not None
+    excel.apply_import(actor=actor, upload=upload)
+    similar = Customer.objects.get(name="中海石油(中国)股份有限公司")
+    plain = Customer.objects.get(name="渤海湾钻井技术有限公司")
+    assert (similar.credit_code, similar.created_by_id) == (code.upper(), actor.pk)
+    assert (similar.name_initials, similar.duplicate_reason) == ("zhsyzggfyxgs", "不同法人")
+    assert plain.duplicate_reason == ""  # not similar: no reason kept, as in the services
+    assert plain.name_pinyin.startswith("bohaiwan")
+    made = Change.objects.filter(table="customers_customer", record_id=str(similar.pk))
+    assert [(c.op, c.via, c.source, c.actor_id) for c in made] == [
+        ("insert", "import", "business_card", actor.pk)
+    ]
+    assert made.get().changes["name"] == "中海石油(中国)股份有限公司"
 
 
 def test_a_similar_name_needs_a_reason_in_its_own_column(people, make_customer) -> None:  # type: ignore[no-untyped-def]
@@ -285,9 +342,10 @@ def _zip_of(name: str, content: bytes) -> bytes:
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "not an Excel workbook"),
         ("单位名称,归属单位代码\n某公司,DIV1\n".encode(), "not an Excel workbook"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
-        (_zip_of("hello.txt", b"hello"), "damaged"),
+        (_zip_of("hello.txt", b"hello"), "not an Excel workbook"),
         (b"", "not an Excel workbook"),
     ],
+    ids=["png", "csv", "xls", "zip-without-workbook", "empty"],
 )
 def test_a_file_that_is_not_a_workbook_is_refused_as_a_whole(
     people, data: bytes, says: str

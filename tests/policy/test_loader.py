@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from guanxi.policy.loader import PolicyError, load, parse
-from guanxi.policy.schema import DIMENSION_KEYS
+from guanxi.policy.schema import DIMENSION_KEYS, REVIEW_FIELDS
 
 PRESETS = sorted(Path(settings.GUANXI_POLICY_DIR).glob("*.toml"))
 GOOD = (Path(settings.GUANXI_POLICY_DIR) / "cosl.toml").read_text(encoding="utf-8")
@@ -204,3 +204,139 @@ def test_start_up_with_a_bad_policy_refuses_with_the_problem(tmp_path: Path) -> 
     assert result.returncode != 0
     assert "unknown permission 'customer.peek'" in result.stderr
     assert f"{bad}:line " in result.stderr
+
+
+# ---------------------------------------------------------------- [review] (CUS-13)
+
+
+@pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)
+def test_every_preset_declares_the_archive_review(path: Path) -> None:
+    review = load(path).review
+    assert review.required
+    assert review.clause
+    assert review.text
+    assert set(review.required) <= set(REVIEW_FIELDS)
+    assert 1 <= review.review_every_months <= 12
+    assert review.stale_after_days >= 28
+
+
+def test_zhongtong_reviews_the_archive_quarterly_per_003() -> None:
+    review = load(Path(settings.GUANXI_POLICY_DIR) / "zhongtong.toml").review
+    assert (review.review_every_months, review.stale_after_days) == (3, 90)
+    assert review.clause == "003 §12.5"
+    assert "每季度重新核定一次" in review.text
+    assert "三个月增补或调节一次" in review.text
+
+
+def test_cosl_reviews_the_archive_half_yearly_per_000() -> None:
+    review = load(Path(settings.GUANXI_POLICY_DIR) / "cosl.toml").review
+    assert (review.review_every_months, review.clause) == (6, "000 §13.2.3")
+
+
+def test_a_missing_review_table_is_reported() -> None:
+    start = GOOD.index("\n[review]")
+    end = GOOD.index('\ntext = "', start)
+    text = GOOD[:start] + GOOD[GOOD.index("\n", end + 1) :]
+    assert "line 1: a [review] table is needed (the archive review, CUS-13)" in problems_of(text)
+
+
+def test_an_unknown_review_field_is_reported_on_its_line() -> None:
+    text = GOOD.replace('"credit_code", "manager",', '"credit_code", "shoe_size", "manager",')
+    found = problems_of(text)
+    line = line_of(text, '"shoe_size"')
+    assert any(
+        p.startswith(f"line {line}: [review] 'required' names an unknown field 'shoe_size'")
+        for p in found
+    )
+
+
+def test_a_review_field_named_twice_is_reported() -> None:
+    text = GOOD.replace('"credit_code", "manager",', '"credit_code", "manager", "manager",')
+    line = line_of(text, '"manager", "manager"')
+    assert f"line {line}: [review] 'required' names 'manager' twice" in problems_of(text)
+
+
+def test_an_unknown_review_key_and_bad_numbers_are_reported_with_their_lines() -> None:
+    text = GOOD.replace("stale_after_days = 183", 'stale_after_days = "half a year"\nreminder = 7')
+    text = text.replace("review_every_months = 6", "review_every_months = 0")
+    found = problems_of(text)
+    assert f"line {line_of(text, 'reminder = 7')}: [review] has an unknown key 'reminder'" in found
+    stale = line_of(text, "stale_after_days =")
+    assert f"line {stale}: 'stale_after_days' must be a whole number from 1 to 3660" in found
+    months = line_of(text, "review_every_months =")
+    assert f"line {months}: 'review_every_months' must be a whole number from 1 to 12" in found
+
+
+def test_review_required_must_be_a_list_and_the_clause_must_cite() -> None:
+    start = GOOD.index("\nrequired = [", GOOD.index("\n[review]"))
+    end = GOOD.index("]\n", start)
+    text = GOOD[:start] + '\nrequired = "everything"' + GOOD[end + 1 :]
+    text = text.replace('clause = "000 §13.2.3"', 'clause = "see the handbook"')
+    found = problems_of(text)
+    required = line_of(text, 'required = "everything"')
+    assert f"line {required}: 'required' must be a non-empty list of field names" in found
+    clause = line_of(text, 'clause = "see the handbook"')
+    assert any(
+        p.startswith(f"line {clause}: clause 'see the handbook' must look like") for p in found
+    )
+
+
+def test_review_as_an_array_of_tables_is_refused() -> None:
+    text = GOOD.replace("\n[review]\n", "\n[[review]]\n")
+    line = line_of(text, "[[review]]")
+    assert f"line {line}: 'review' must be one table: [review]" in problems_of(text)
+
+
+def test_a_review_without_its_cadence_names_the_table() -> None:
+    text = GOOD.replace("review_every_months = 6\n", "")
+    line = line_of(text, "[review]")
+    assert f"line {line}: [review] is missing 'review_every_months'" in problems_of(text)
+
+
+SECURITY = """[security]
+session_idle_minutes = 20
+webhook_private_addresses = false
+clause = "001 §1.3"
+text = "加强网络安全措施,防范黑客攻击和病毒侵害,保护客户信息的安全。"
+"""
+
+
+def _bare() -> str:
+    """cosl.toml without its [security] table (it is optional)."""
+    start = GOOD.index("[security]")
+    end = GOOD.index("\n", GOOD.index('text = "', start)) + 1
+    return GOOD[:start] + GOOD[end:]
+
+
+def test_the_security_table_is_read_and_defaults_without_it() -> None:
+    assert parse(_bare() + SECURITY, Path("cosl.toml")).security.session_idle_minutes == 20
+    bare = parse(_bare(), Path("cosl.toml")).security
+    assert (bare.session_idle_minutes, bare.webhook_private_addresses) == (30, False)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (("= 20", "= 0"), "'session_idle_minutes' must be a whole number from 1 to 1440"),
+        (("= 20", '= "20"'), "'session_idle_minutes' must be a whole number from 1 to 1440"),
+        (("= false", '= "no"'), "'webhook_private_addresses' must be true or false"),
+        (('clause = "001 §1.3"', 'clause = ""'), "[security] needs a non-empty 'clause'"),
+        (("webhook_private", "webhook_privat"), "[security] has an unknown key"),
+    ],
+)
+def test_a_bad_security_value_is_reported_on_its_line(
+    change: tuple[str, str], problem: str
+) -> None:
+    head = _bare()
+    text = head + SECURITY.replace(*change)
+    line = len(head.splitlines()) + line_of(SECURITY.replace(*change), change[1])
+    assert any(p.startswith(f"line {line}: {problem}") for p in problems_of(text)), problems_of(
+        text
+    )
+
+
+@pytest.mark.parametrize("path", sorted(Path(settings.GUANXI_POLICY_DIR).glob("*.toml")))
+def test_every_preset_states_its_security_values_with_a_clause(path: Path) -> None:
+    security = load(path).security
+    assert security.clause.startswith("001")
+    assert 1 <= security.session_idle_minutes <= 1440

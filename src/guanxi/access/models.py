@@ -5,7 +5,9 @@ from typing import Any, NoReturn
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS_HASH = "0" * 64
+from guanxi.access.chain import CURRENT_FORM, GENESIS_HASH
+
+__all__ = ["GENESIS_HASH", "AccessLogEntry", "AppendOnly", "ChainHead", "Channel", "ReadJournal"]
 
 
 class Channel(models.TextChoices):
@@ -32,7 +34,9 @@ class AccessLogEntry(models.Model):
     """One registered read. Entries are chained: `hash` covers the entry and `prev_hash`.
 
     Reader and record are kept as plain values, not foreign keys, so the log outlives
-    the rows it speaks of and an insert costs no constraint checks.
+    the rows it speaks of and an insert costs no constraint checks. On PostgreSQL the table
+    is partitioned by month of `at` and its primary key there is (seq, at); see
+    `guanxi.access.partitions`. `form` names the canonical form the hash covers (`chain`).
     """
 
     seq = models.BigIntegerField(primary_key=True)
@@ -46,6 +50,7 @@ class AccessLogEntry(models.Model):
     address = models.GenericIPAddressField(_("client address"), null=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    form = models.PositiveSmallIntegerField(default=CURRENT_FORM)
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -56,6 +61,8 @@ class AccessLogEntry(models.Model):
             models.Index(fields=["record_unit_id", "-seq"], name="accesslog_unit_seq"),
             models.Index(fields=["reader_id", "-seq"], name="accesslog_reader_seq"),
             models.Index(fields=["record_type", "record_id", "-seq"], name="accesslog_record_seq"),
+            # Entries in the legacy canonical form, verified in Python: a few, found fast.
+            models.Index(fields=["seq"], condition=models.Q(form=1), name="accesslog_form1_seq"),
         ]
 
     def __str__(self) -> str:
@@ -73,3 +80,23 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class ReadJournal(models.Model):
+    """A registered read not yet chained (PostgreSQL): insert-only, no lock, so concurrent
+    requests register in parallel. The chainer moves rows from here into the chain in
+    batches; rows leave only that way (the database refuses any other update or delete).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField()
+    reader_id = models.BigIntegerField()
+    username = models.CharField(max_length=150)
+    record_type = models.CharField(max_length=64)
+    record_id = models.CharField(max_length=64)
+    record_unit_id = models.BigIntegerField(null=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    address = models.GenericIPAddressField(null=True)
+
+    def __str__(self) -> str:
+        return f"pending {self.username} {self.record_type}:{self.record_id}"

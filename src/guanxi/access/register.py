@@ -1,22 +1,75 @@
-"""Registering reads: fail-closed, hash-chained, one short transaction per batch."""
+"""Registering reads: fail-closed, hash-chained, without serialising concurrent requests.
+
+Guarantees (DOC-4):
+
+* **A read is registered iff its data may be shown.** `register_reads` returns only once the
+  read is durably stored; if that fails it raises `ReadNotRegistered`, and the caller answers
+  503 without the data (fail-closed).
+* **On PostgreSQL a registration is one insert into the journal** (`ReadJournal`), with no lock,
+  committed with the usual durability. Requests therefore register in parallel.
+* **The chainer moves journal rows into the chain** (`chain_pending`): under the chain-head
+  row lock it deletes a batch from the journal, gives the rows the next `seq` numbers in
+  journal order, hashes them onto the head and inserts them, in one transaction. Because the
+  move is one transaction, a row is either still in the journal or in the chain, never both or
+  neither; because `seq` is only assigned under the head lock, the chain has no gaps and no
+  forks. The move commits asynchronously (`synchronous_commit = off`): a crash can lose only
+  whole recent moves, whose rows are then still in the journal, durable, and chained again.
+* **A registering request chains at most once per `READ_CHAIN_SECONDS` per process**, right
+  after its own commit, with SKIP LOCKED: when another process holds the head, this one returns
+  at once (no queue), and the holder, after releasing the head, looks again for rows committed
+  meanwhile and chains them, so no row is left behind by a race (for at most `ROUNDS` moves;
+  under a stream that outlasts them, the next chaining carries on). The other requests of that
+  second only insert their journal row: under load one move carries many requests' reads (group
+  commit) and the chain lags the journal by about a second. The scheduler chains every
+  `READ_CHAIN_SECONDS` too (`guanxi.access.chain_pending`), so a read registered just before a
+  quiet spell does not wait for the next one; the access-log page and `audit verify` chain what
+  is pending before they read.
+* **Inside an outer transaction** (tests, services that register within their own atomic
+  block) the rows are chained in that transaction, so they commit or vanish together with it;
+  the head stays locked until it ends, as before.
+* If a process dies between its journal commit and chaining, its rows wait in the journal until
+  the next registration anywhere, or `guanxi audit chain`; `audit verify` reports how many wait.
+
+SQLite has one writer at a time anyway: there a registration appends to the chain directly.
+"""
 
 from __future__ import annotations
 
+# ruff: noqa: S608  (SQL built from constants, never from input)
 import logging
+import math
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.access.chain import entry_hash
-from guanxi.access.models import AccessLogEntry, ChainHead, Channel
+from guanxi.access import partitions
+from guanxi.access.chain import CURRENT_FORM, GENESIS_HASH, entry_hash
+from guanxi.access.models import AccessLogEntry, ChainHead, Channel, ReadJournal
 from guanxi.organisation.models import Person
 
 logger = logging.getLogger(__name__)
+
+BATCH = 5000
+ROUNDS = 20  # moves one registering request makes at most, so none is held up long
+
+# A journal row as the chainer reads it: id, at, reader_id, username, record_type, record_id,
+# record_unit_id, channel, address (as PostgreSQL's host() text, which verify hashes too).
+_MOVE_SQL = f"""
+DELETE FROM access_readjournal WHERE id IN (
+  SELECT id FROM access_readjournal ORDER BY id LIMIT {BATCH}
+) RETURNING id, at, reader_id, username, record_type, record_id, record_unit_id, channel,
+  host(address)
+"""
 
 
 class ReadNotRegistered(Exception):
@@ -61,62 +114,237 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _locked_head() -> ChainHead:
-    """Lock the chain head. An empty log may start a chain; a log without a head may not."""
+def _head_row(cursor: Any, *, wait: bool) -> tuple[int, str] | None:
+    """Lock the chain head; None if another process holds it (only when not waiting).
+
+    An empty log may start a chain; a log without a head may not.
+    """
+    lock = ""  # SQLite: the IMMEDIATE transaction already holds the one write lock
+    if connection.vendor == "postgresql":
+        lock = "FOR UPDATE" if wait else "FOR UPDATE SKIP LOCKED"
+    cursor.execute(f"SELECT seq, hash FROM access_chainhead WHERE id = 1 {lock}")
+    row = cursor.fetchone()
+    if row is not None:
+        return int(row[0]), str(row[1])
+    if ChainHead.objects.filter(pk=1).exists():
+        return None  # held by another chainer
+    if AccessLogEntry.objects.exists():
+        raise ChainHead.DoesNotExist("the access log has entries but no chain head")
+    ChainHead.objects.get_or_create(pk=1)
+    return _head_row(cursor, wait=True)
+
+
+def _link(
+    rows: list[tuple[datetime, int, str, str, str, int | None, str, str | None]],
+    seq: int,
+    prev: str,
+) -> tuple[list[AccessLogEntry], int, str]:
+    entries = []
+    for at, reader_id, username, record_type, record_id, unit_id, channel, address in rows:
+        seq += 1
+        digest = entry_hash(
+            seq=seq,
+            at=at,
+            reader_id=reader_id,
+            username=username,
+            record_type=record_type,
+            record_id=record_id,
+            record_unit_id=unit_id,
+            channel=channel,
+            address=address,
+            prev_hash=prev,
+            form=CURRENT_FORM,
+        )
+        entries.append(
+            AccessLogEntry(
+                seq=seq,
+                at=at,
+                reader_id=reader_id,
+                username=username,
+                record_type=record_type,
+                record_id=record_id,
+                record_unit_id=unit_id,
+                channel=channel,
+                address=address,
+                prev_hash=prev,
+                hash=digest,
+                form=CURRENT_FORM,
+            )
+        )
+        prev = digest
+    return entries, seq, prev
+
+
+def _append(entries: list[AccessLogEntry], seq: int, prev: str) -> None:
+    AccessLogEntry.objects.bulk_create(entries)
+    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+
+
+def _move_batch(*, wait: bool, own_transaction: bool) -> int | None:
+    """One move from journal to chain in the current transaction; None if the head was busy.
+
+    In a transaction of its own the chainer's flag simply ends with it; inside a caller's
+    transaction it is switched off again right after the move.
+    """
+    with connection.cursor() as cursor:
+        if own_transaction:
+            cursor.execute(
+                "SET LOCAL synchronous_commit = off; "
+                "SELECT set_config('guanxi.chainer', 'on', true)"
+            )
+        head = _head_row(cursor, wait=wait)
+        if head is None:
+            return None
+        if not own_transaction:
+            cursor.execute("SELECT set_config('guanxi.chainer', 'on', true)")
+        cursor.execute(_MOVE_SQL)
+        moved = sorted(cursor.fetchall())
+        if not own_transaction:
+            cursor.execute("SELECT set_config('guanxi.chainer', 'off', true)")
+        if not moved:
+            return 0
+        for at in {partitions.month_of(row[1]): row[1] for row in moved}.values():
+            partitions.ensure_month(cursor, at)
+        entries, seq, prev = _link([row[1:] for row in moved], *head)
+        _append(entries, seq, prev)
+        return len(moved)
+
+
+def chain_pending(*, wait: bool = False) -> int:
+    """Move every committed journal row into the chain; returns how many were chained.
+
+    Not waiting, it gives up at once when another process holds the head: that one, after
+    releasing it, looks again for rows committed in the meantime (see the module docstring).
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    if connection.in_atomic_block:
+        total = 0
+        while (moved := _move_batch(wait=True, own_transaction=False)) is not None and moved:
+            total += moved
+            if moved < BATCH:
+                break
+        return total
+    total = 0
+    for _round in range(ROUNDS):
+        with transaction.atomic():
+            moved = _move_batch(wait=wait, own_transaction=True)
+        if moved is None:
+            return total  # the holder of the head will look again after releasing it
+        total += moved
+        # Rows committed while this process held the head were left to it: look again.
+        if moved < BATCH and not ReadJournal.objects.exists():
+            return total
+    return total  # under a steady stream the next registration carries on
+
+
+def _journal_rows(
+    actor: Person, reads: list[Read], channel: Channel, address: str | None
+) -> list[ReadJournal]:
+    now = timezone.now()
+    return [
+        ReadJournal(
+            at=now,
+            reader_id=actor.pk,
+            username=actor.get_username(),
+            record_type=read.record_type,
+            record_id=read.record_id,
+            record_unit_id=read.record_unit_id,
+            channel=str(channel),
+            address=address,
+        )
+        for read in reads
+    ]
+
+
+def _append_directly(rows: list[ReadJournal]) -> None:
+    """SQLite: lock the head (the one writer) and append the rows to the chain."""
+    with connection.cursor() as cursor:
+        head = _head_row(cursor, wait=True)
+    if head is None:
+        raise ChainHead.DoesNotExist("the chain head is held elsewhere")
+    entries, seq, prev = _link(
+        [
+            (
+                r.at,
+                r.reader_id,
+                r.username,
+                r.record_type,
+                r.record_id,
+                r.record_unit_id,
+                r.channel,
+                r.address,
+            )
+            for r in rows
+        ],
+        *head,
+    )
+    _append(entries, seq, prev)
+
+
+_last_chain = -math.inf  # the first registration of a process chains, however soon after boot
+_chain_gate = threading.Lock()
+
+
+def _due_to_chain() -> bool:
+    """True for at most one registration per `READ_CHAIN_SECONDS` in this process."""
+    global _last_chain
+    interval = float(getattr(settings, "READ_CHAIN_SECONDS", 1.0))
+    if interval <= 0:
+        return True
+    with _chain_gate:
+        now = time.monotonic()
+        if now - _last_chain < interval:
+            return False
+        _last_chain = now
+        return True
+
+
+def chain_before_reading() -> None:
+    """Bring the chain up to date before showing it (the read register's pages): reads of the
+    last second may still be in the journal. Never fails the page: at worst it lags."""
     try:
-        return ChainHead.objects.select_for_update().get(pk=1)
-    except ChainHead.DoesNotExist:
-        if AccessLogEntry.objects.exists():
-            raise
-        ChainHead.objects.get_or_create(pk=1)
-        return ChainHead.objects.select_for_update().get(pk=1)
+        chain_pending(wait=False)
+    except (DatabaseError, ChainHead.DoesNotExist):
+        logger.exception("chaining deferred")
+
+
+def _chain_after_commit() -> None:
+    if not _due_to_chain():
+        return  # the journal row is durable; this second's chaining or the scheduler moves it
+    try:
+        chain_pending(wait=False)
+    except (DatabaseError, ChainHead.DoesNotExist):
+        # Registered (in the journal) all the same; the next registration chains it.
+        logger.exception("chaining deferred")
 
 
 def register_reads(
     *, actor: Person, reads: Iterable[Read], channel: Channel, address: str | None
-) -> list[AccessLogEntry]:
-    """Append one entry per read to the chain, in one transaction, or raise ReadNotRegistered."""
+) -> int:
+    """Register one entry per read durably, or raise ReadNotRegistered; returns the count."""
     reads = list(reads)
     if not reads:
-        return []
+        return 0
+    rows = _journal_rows(actor, reads, channel, address)
+    outer = connection.in_atomic_block
     try:
         with transaction.atomic():
-            head = _locked_head()
-            entries = []
-            now = timezone.now()
-            for read in reads:
-                entry = AccessLogEntry(
-                    seq=head.seq + 1,
-                    at=now,
-                    reader_id=actor.pk,
-                    username=actor.get_username(),
-                    record_type=read.record_type,
-                    record_id=read.record_id,
-                    record_unit_id=read.record_unit_id,
-                    channel=str(channel),
-                    address=address,
-                    prev_hash=head.hash,
-                )
-                entry.hash = entry_hash(
-                    seq=entry.seq,
-                    at=now,
-                    reader_id=entry.reader_id,
-                    username=entry.username,
-                    record_type=entry.record_type,
-                    record_id=entry.record_id,
-                    record_unit_id=entry.record_unit_id,
-                    channel=entry.channel,
-                    address=address,
-                    prev_hash=entry.prev_hash,
-                )
-                head.seq, head.hash = entry.seq, entry.hash
-                entries.append(entry)
-            AccessLogEntry.objects.bulk_create(entries)
-            ChainHead.objects.filter(pk=1).update(seq=head.seq, hash=head.hash)
+            if connection.vendor != "postgresql":
+                _append_directly(rows)
+            else:
+                ReadJournal.objects.bulk_create(rows)
+                if outer:
+                    chain_pending(wait=True)
     except (DatabaseError, ChainHead.DoesNotExist) as error:
         logger.exception("read register unavailable")
         raise ReadNotRegistered(str(error)) from error
-    return entries
+    if connection.vendor == "postgresql":
+        if outer:
+            transaction.on_commit(_chain_after_commit)
+        else:
+            _chain_after_commit()
+    return len(rows)
 
 
 def register_read(
@@ -126,10 +354,24 @@ def register_read(
     channel: Channel,
     request: HttpRequest | None = None,
     unit_field: str = "owning_unit",
-) -> AccessLogEntry:
-    return register_reads(
+) -> None:
+    register_reads(
         actor=actor,
         reads=[read_of(obj, unit_field)],
         channel=channel,
         address=client_address(request),
-    )[0]
+    )
+
+
+__all__ = [
+    "GENESIS_HASH",
+    "Read",
+    "ReadNotRegistered",
+    "chain_before_reading",
+    "chain_pending",
+    "client_address",
+    "read_of",
+    "register_read",
+    "register_reads",
+    "unit_id_of",
+]

@@ -2,7 +2,7 @@
 
 A membership grants its role's permissions over its unit's subtree (ORG-3); a unit of a kind
 with `sees_all` (HQ) grants them over every unit. The scope is computed once per request and
-kept on the user object, in two queries whatever the size of the data.
+kept on the user object, in one query whatever the size of the data.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from guanxi.access.models import Channel
@@ -46,36 +47,45 @@ class Scope:
         return ids is None or unit_id in ids
 
 
+def _memberships_and_subtrees(person: Person, sees_all: list[str]) -> list[tuple[Any, ...]]:
+    """(role, unit id, unit kind, unit path, subtree unit id, subtree unit path) for each active
+    membership and each unit under it, in one query; a unit of a `sees_all` kind brings no
+    subtree (its permissions cover every unit anyway)."""
+    unit, membership = Unit._meta.db_table, Membership._meta.db_table
+    skip = ""
+    if sees_all:
+        skip = f" AND mu.kind NOT IN ({', '.join(['%s'] * len(sees_all))})"
+    sql = (
+        f"SELECT m.role, mu.id, mu.kind, mu.path, u.id, u.path FROM {membership} m "  # noqa: S608 - names from model metadata
+        f"JOIN {unit} mu ON mu.id = m.unit_id "
+        f"LEFT JOIN {unit} u ON u.path LIKE mu.path || '%%'{skip} "
+        "WHERE m.person_id = %s AND mu.is_active"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sees_all, person.pk])
+        return list(cursor.fetchall())
+
+
 def _compute(person: Person) -> Scope:
     policy = current_policy()
-    memberships = list(
-        Membership.objects.filter(person=person, unit__is_active=True)
-        .select_related("unit")
-        .only("role", "unit__id", "unit__path", "unit__kind")
-    )
-    scope = Scope(roles={(m.unit_id, m.role) for m in memberships})
+    sees_all = sorted(key for key, kind in policy.unit_kinds.items() if kind.sees_all)
+    rows = _memberships_and_subtrees(person, sees_all)
+    scope = Scope(roles={(unit_id, role) for role, unit_id, *_rest in rows})
     everywhere: set[str] = set()
-    prefixes: dict[str, list[str]] = {}
-    for membership in memberships:
-        role = policy.roles.get(membership.role)
-        kind = policy.unit_kinds.get(membership.unit.kind)
+    granted: dict[str, set[int]] = {}
+    for role_key, _unit_id, kind_key, _path, sub_id, _sub_path in rows:
+        role = policy.roles.get(role_key)
+        kind = policy.unit_kinds.get(kind_key)
         if role is None or kind is None:
             continue
         for permission in role.grants:
             if kind.sees_all:
                 everywhere.add(permission)
-            else:
-                prefixes.setdefault(permission, []).append(membership.unit.path)
-    all_prefixes = {prefix for group in prefixes.values() for prefix in group}
-    paths: list[tuple[int, str]] = []
-    if all_prefixes:
-        condition = Q()
-        for prefix in all_prefixes:
-            condition |= Q(path__startswith=prefix)
-        paths = list(Unit.objects.filter(condition).values_list("id", "path"))
-    for permission, group in prefixes.items():
+            elif sub_id is not None:
+                granted.setdefault(permission, set()).add(sub_id)
+    for permission, ids in granted.items():
         if permission not in everywhere:
-            scope.units[permission] = {uid for uid, path in paths if path.startswith(tuple(group))}
+            scope.units[permission] = ids
     for permission in everywhere:
         scope.units[permission] = None
     return scope

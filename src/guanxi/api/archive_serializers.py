@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from guanxi.access.scope import User, may, visible
-from guanxi.api.serializers import VersionedSerializer
+from guanxi.api.fieldcache import CachedFields
+from guanxi.api.serializers import DeclaredFieldsOnly, VersionedSerializer
 from guanxi.customers import models as m
 from guanxi.organisation.models import Person
 
@@ -93,6 +94,20 @@ class ContactSerializer(VersionedSerializer):
         ]
         read_only_fields = ["id", "erased_at", "photo"]
 
+    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+        """Masked profile fields answer null, so the schema must say they may be null."""
+        fields = super().get_fields()
+        for name in m.PROFILE_FIELDS:
+            fields[name].allow_null = True
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in m.PROFILE_FIELDS:  # null means "nothing" for a text field that is not null
+            nullable = getattr(m.Contact._meta.get_field(name), "null", False)
+            if name in attrs and attrs[name] is None and not nullable:
+                attrs[name] = ""
+        return super().validate(attrs)
+
     def _masked(self, contact: m.Contact) -> bool:
         user = reader(self.context)
         return not may(user, "contact.view_profile", contact, unit_field="customer__owning_unit")
@@ -108,7 +123,7 @@ class ContactSerializer(VersionedSerializer):
         return data
 
 
-class RelationshipEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RelationshipEventSerializer(CachedFields, serializers.ModelSerializer):  # type: ignore[type-arg]
     by = serializers.CharField(source="by.username", default=None, read_only=True)
 
     class Meta:
@@ -116,7 +131,7 @@ class RelationshipEventSerializer(serializers.ModelSerializer):  # type: ignore[
         fields = ["at", "by", "buying_role", "state", "holders", "note"]
 
 
-class RelationshipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RelationshipSerializer(DeclaredFieldsOnly, serializers.ModelSerializer):  # type: ignore[type-arg]
     contact = VisibleRelatedField(m.Contact, "customer__owning_unit")
     holders = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), many=True)
     version = serializers.IntegerField(required=False, min_value=1)
@@ -167,7 +182,7 @@ class DealingSerializer(VersionedSerializer):
         read_only_fields = ["id"]
 
 
-class ContractSummarySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ContractSummarySerializer(DeclaredFieldsOnly, serializers.ModelSerializer):  # type: ignore[type-arg]
     dealing = VisibleRelatedField(m.Dealing, "customer__owning_unit")
 
     class Meta:
@@ -215,7 +230,7 @@ class MarketReportSerializer(VersionedSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
 
-class PersonalDataRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class PersonalDataRequestSerializer(DeclaredFieldsOnly, serializers.ModelSerializer):  # type: ignore[type-arg]
     contact = VisibleRelatedField(m.Contact, "customer__owning_unit")
 
     class Meta:

@@ -88,7 +88,13 @@ class ImportUploadView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
-        responses={201: ReportSerializer, 400: ReportSerializer},
+        responses={
+            201: ReportSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="The per-file report (file_problems), or the invalid form fields",
+            ),
+        },
         operation_id="customer_import_upload",
     )
     def post(self, request: Request) -> Response:

@@ -1,3 +1,9 @@
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from guanxi.history.api import ChangeViewSet
+
+router = SimpleRouter()
+router.register("history", ChangeViewSet, basename="history")
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from guanxi.api import review_views as v
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("review/customers/", v.ReviewCustomersView.as_view(), name="review-customers"),
+    path("review/managers/", v.ReviewManagersView.as_view(), name="review-managers"),
+    path("review/report/", v.ReviewReportView.as_view(), name="review-report"),
+]

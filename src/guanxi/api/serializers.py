@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from guanxi.access.models import AccessLogEntry
+from guanxi.api.fieldcache import CachedFields
 from guanxi.customers.models import (
     BACKGROUND_FIELDS,
     BUSINESS_FIELDS,
@@ -16,7 +17,24 @@ from guanxi.customers.models import (
 from guanxi.organisation.models import Membership, Person, Unit
 
 
-class VersionedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DeclaredFieldsOnly(CachedFields):
+    """Refuse fields the serializer does not declare (mass assignment, issue 6).
+
+    Read-only fields may be sent back as they were read and are ignored; a name the serializer
+    does not know at all (``is_superuser``, ``author``…) is a 400, not silently dropped.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: [_("This field is not accepted here.")] for key in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class VersionedSerializer(DeclaredFieldsOnly, serializers.ModelSerializer):  # type: ignore[type-arg]
     """Edits must name the version they were made against; a stale one is refused with 409."""
 
     version = serializers.IntegerField(
@@ -40,14 +58,14 @@ class UnitSerializer(VersionedSerializer):
         read_only_fields = ["id"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MembershipSerializer(DeclaredFieldsOnly, serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Membership
         fields = ["id", "person", "unit", "role"]
         read_only_fields = ["id"]
 
 
-class MembershipBriefSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MembershipBriefSerializer(CachedFields, serializers.ModelSerializer):  # type: ignore[type-arg]
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
@@ -62,7 +80,7 @@ class PersonSerializer(VersionedSerializer):
         read_only_fields = ["id"]
 
 
-class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MeSerializer(CachedFields, serializers.ModelSerializer):  # type: ignore[type-arg]
     memberships = MembershipBriefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -105,7 +123,7 @@ class CustomerSerializer(VersionedSerializer):
         extra_kwargs: ClassVar[dict[str, dict[str, Any]]] = {"credit_code": {"validators": []}}
 
 
-class AccessLogEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class AccessLogEntrySerializer(CachedFields, serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = AccessLogEntry
         fields = [

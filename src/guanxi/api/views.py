@@ -9,20 +9,23 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
+from rest_framework.pagination import BasePagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from guanxi.access.models import AccessLogEntry, Channel
+from guanxi.access.register import chain_before_reading
 from guanxi.access.scope import acting_person, fetch, may, may_in_unit, visible
 from guanxi.api import serializers as s
 from guanxi.api.pagination import PathPagination, SeqPagination
 from guanxi.customers import services as customer_services
 from guanxi.customers.models import Customer
-from guanxi.customers.selectors import CustomerFilters, customer_list
+from guanxi.customers.selectors import SORTS, CustomerFilters, customer_list, customer_page
 from guanxi.organisation import services as org_services
 from guanxi.organisation.models import Membership, Person, Unit
 
@@ -66,6 +69,57 @@ class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         )
 
 
+class CustomerPagination(BasePagination):
+    """Keyset pages in the chosen `ordering`; `cursor` holds the sort key and the id (CUS-10)."""
+
+    page_size = 50
+    max_page_size = 200
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any, Any], request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
+        size = request.query_params.get("page_size", "")
+        size_value = min(int(size), self.max_page_size) if size.isdigit() and int(size) else None
+        page = customer_page(
+            queryset,
+            sort=request.query_params.get("ordering", "") or "newest",
+            after=request.query_params.get("cursor"),
+            size=size_value or self.page_size,
+        )
+        self.next_url = (
+            replace_query_param(request.build_absolute_uri(), "cursor", page.next_after)
+            if page.next_after is not None
+            else None
+        )
+        return page.items
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response({"next": self.next_url, "previous": None, "results": data})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
+            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer"}},
+        ]
+
+
+def _int_param(params: Any, name: str) -> int | None:
+    value = params.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationError({name: _("Give the id of a record, a whole number.")})
+    return int(value)
+
+
 class CustomerViewSet(
     ScopedViewSet,
     mixins.ListModelMixin,
@@ -78,6 +132,7 @@ class CustomerViewSet(
     model = Customer
     view_permission = "customer.view"
     serializer_class = s.CustomerSerializer
+    pagination_class = CustomerPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def base_queryset(self) -> QuerySet[Customer]:
@@ -87,19 +142,39 @@ class CustomerViewSet(
         if getattr(self, "swagger_fake_view", False):  # schema generation: no reader, no rows
             return Customer.objects.none()
         params = self.request.query_params
-        unit = params.get("unit", "")
+        ordering = params.get("ordering", "") or "newest"
+        if ordering not in SORTS:
+            raise ValidationError(
+                {"ordering": _("Sort by one of: %(sorts)s.") % {"sorts": ", ".join(SORTS)}}
+            )
         filters = CustomerFilters(
             query=params.get("q", "")[:100],
             tier=params.get("tier", "")[:32],
-            unit=int(unit) if unit.isdigit() else None,
+            unit=_int_param(params, "unit"),
+            industry=params.get("industry", "")[:32],
+            manager=_int_param(params, "manager"),
+            sort=ordering,
         )
         return customer_list(actor=acting_person(self.request.user), filters=filters)
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="Name, pinyin, initials or credit code"),
-            OpenApiParameter("tier", str),
-            OpenApiParameter("unit", int),
+            OpenApiParameter(
+                "q",
+                str,
+                description="Name (Chinese substring), full pinyin or initials (zhyt), a "
+                "contact's name or phone number, or a credit code",
+            ),
+            OpenApiParameter("tier", str, description="Tier key from the policy"),
+            OpenApiParameter("industry", str, description="Industry option key from the policy"),
+            OpenApiParameter("manager", int, description="Id of the customer manager"),
+            OpenApiParameter("unit", int, description="Owning unit id; its subtree is included"),
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=list(SORTS),
+                description="newest (default), name (pinyin order) or tier (policy rank)",
+            ),
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -134,6 +209,18 @@ class DirectoryViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         )
         if not allowed:
             raise PermissionDenied(_("Only organisation administrators may change this."))
+
+    def _require_manage_person(self, person: Person) -> None:
+        """Changing a person needs the right over every unit they belong to, so an administrator
+        of one division cannot take over an account of another (e.g. by changing its e-mail)."""
+        units: set[int | None] = set(person.memberships.values_list("unit_id", flat=True))
+        for unit_id in units or {None}:
+            self._require_manage(unit_id)
+
+    def _refuse_own_roles(self, person: Person) -> None:
+        """Nobody grants or removes roles of their own: promoting oneself needs a second person."""
+        if person.pk == self.request.user.pk:
+            raise PermissionDenied(_("You may not change your own roles."))
 
 
 class UnitViewSet(
@@ -192,12 +279,13 @@ class PersonViewSet(
         data = dict(serializer.validated_data)
         data.pop("version", None)
         data.pop("is_active", None)
+        data.setdefault("display_name", "")
         serializer.instance = org_services.person_create(
             actor=acting_person(self.request.user), **data
         )
 
     def perform_update(self, serializer: BaseSerializer[Person]) -> None:
-        self._require_manage()
+        self._require_manage_person(_existing(serializer.instance))
         data = dict(serializer.validated_data)
         data.pop("username", None)
         version = data.pop("version")
@@ -224,6 +312,7 @@ class MembershipViewSet(
     def perform_create(self, serializer: BaseSerializer[Membership]) -> None:
         data = serializer.validated_data
         self._require_manage(data["unit"].pk)
+        self._refuse_own_roles(data["person"])
         serializer.instance = org_services.membership_create(
             actor=acting_person(self.request.user),
             person=data["person"],
@@ -233,6 +322,7 @@ class MembershipViewSet(
 
     def perform_destroy(self, instance: Membership) -> None:
         self._require_manage(instance.unit_id)
+        self._refuse_own_roles(instance.person)
         instance.delete()
 
 
@@ -248,6 +338,7 @@ class AccessLogViewSet(ScopedViewSet, mixins.ListModelMixin):
     def get_queryset(self) -> QuerySet[AccessLogEntry]:
         if not may(self.request.user, self.view_permission):
             raise PermissionDenied(_("You may not see the read register."))
+        chain_before_reading()
         queryset = super().get_queryset()
         if reader := self.request.query_params.get("reader", "")[:150]:
             queryset = queryset.filter(username=reader)

@@ -4,10 +4,11 @@ runs in one transaction and refuses a stale version."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,9 +33,11 @@ from guanxi.customers.models import (
     RelationshipEvent,
     RequestKind,
 )
+from guanxi.history.context import attributed_write, record_source  # history (CUS-12)
+from guanxi.history.services import erase_from_history  # history: erasure (PRV-1)
 from guanxi.organisation.models import Person
 from guanxi.policy.loader import current as current_policy
-from guanxi.versioning import apply, lock_current
+from guanxi.versioning import StaleVersion, apply, lock_current
 
 M = TypeVar("M", bound=Model)
 THREE_PART = BUSINESS_FIELDS + COMMS_FIELDS + BACKGROUND_FIELDS
@@ -84,10 +87,12 @@ def _save(obj: M, *, bump: bool) -> M:
     if bump:
         obj.version += 1  # type: ignore[attr-defined]
     obj.full_clean()
-    obj.save()
+    with record_source(obj):  # history: the record's own source channel (CUS-6)
+        obj.save()
     return obj
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def department_create(*, actor: Person, customer: Customer, **data: Any) -> CustomerDepartment:
     require_change(actor, customer)
@@ -96,6 +101,7 @@ def department_create(*, actor: Person, customer: Customer, **data: Any) -> Cust
     return _save(department, bump=False)
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def department_update(
     *, actor: Person, department: CustomerDepartment, version: int, **changes: Any
@@ -125,6 +131,7 @@ def _prepare_contact(contact: Contact) -> Contact:
     return contact
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def contact_create(*, actor: Person, customer: Customer, **data: Any) -> Contact:
     require_change(actor, customer)
@@ -133,6 +140,7 @@ def contact_create(*, actor: Person, customer: Customer, **data: Any) -> Contact
     return _save(contact, bump=False)
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def contact_update(*, actor: Person, contact: Contact, version: int, **changes: Any) -> Contact:
     locked = lock_current(Contact, contact.pk, version)
@@ -145,11 +153,25 @@ def contact_update(*, actor: Person, contact: Contact, version: int, **changes: 
 
 
 ERASED_NAME = "（已删除个人信息）"
+# The personal fields a deletion request erases (PRV-1): the name, the means of reaching the
+# person, the consent note and the key-person profile. Position, department and the business
+# records stay, so dealings and relationships still make sense.
+PERSONAL_FIELDS = (
+    "name",
+    "phone",
+    "mobile",
+    "home_phone",
+    "email",
+    "consent_note",
+    *PROFILE_FIELDS,
+)
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def contact_erase(*, actor: Person, contact: Contact) -> Contact:
-    """Erase the personal fields, keep the record so business history still points at it."""
+    """Erase the personal fields, keep the record so business history still points at it;
+    the old values are erased from the change history too (history.services)."""
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     require_change(actor, locked.customer)
     if locked.photo:
@@ -161,28 +183,61 @@ def contact_erase(*, actor: Person, contact: Contact) -> Contact:
     locked.erased_at = timezone.now()
     locked.version += 1
     locked.save()
+    erase_from_history(model=Contact, record_id=locked.pk, fields=PERSONAL_FIELDS)
     return locked
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def personal_request_record(
-    *, actor: Person, contact: Contact, kind: str, details: str = ""
+    *,
+    actor: Person,
+    contact: Contact,
+    kind: str,
+    details: str = "",
+    requested_by: str = "",
+    verification: str = "",
+    received_at: datetime | None = None,
 ) -> PersonalDataRequest:
+    """Record who asked to see, correct or delete a person's data, when, and how they were
+    verified (PRV-1); anyone who may change the archive records it."""
     require_change(actor, contact.customer)
+    if contact.erased_at is not None:
+        raise ValidationError(_("This person's data was erased at their request."))
+    now = timezone.now()
+    if received_at is not None and received_at > now:
+        raise ValidationError({"received_at": _("A request cannot arrive in the future.")})
     request = PersonalDataRequest(
-        contact=contact, kind=kind, details=details, received_at=timezone.now(), recorded_by=actor
+        contact=contact,
+        kind=kind,
+        details=details,
+        requested_by=requested_by.strip(),
+        verification=verification.strip(),
+        received_at=received_at or now,
+        recorded_by=actor,
     )
     request.full_clean()
     request.save()
     return request
 
 
+def require_handle(actor: Person, contact: Contact) -> None:
+    if not may_in_unit(actor, "personal_data.handle", contact.customer.owning_unit_id):
+        raise PermissionDenied(_("You may not carry out personal data requests here."))
+
+
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def personal_request_complete(
     *, actor: Person, request: PersonalDataRequest, outcome: str
 ) -> PersonalDataRequest:
-    locked = PersonalDataRequest.objects.select_for_update().get(pk=request.pk)
-    require_change(actor, locked.contact.customer)
+    """Carry a request out, once: the row lock makes two handlers produce one completion."""
+    locked = (
+        PersonalDataRequest.objects.select_for_update(of=("self",))
+        .select_related("contact__customer")
+        .get(pk=request.pk)
+    )
+    require_handle(actor, locked.contact)
     if locked.done_at is not None:
         raise ValidationError(_("This request has already been carried out."))
     if locked.kind == RequestKind.DELETE:
@@ -192,6 +247,7 @@ def personal_request_complete(
     return locked
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def relationship_set(
     *,
@@ -230,6 +286,7 @@ def relationship_set(
     return relationship
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def dealing_create(*, actor: Person, customer: Customer, **data: Any) -> Dealing:
     require_change(actor, customer)
@@ -237,6 +294,7 @@ def dealing_create(*, actor: Person, customer: Customer, **data: Any) -> Dealing
     return _save(apply(Dealing(customer=customer), data, DEALING_FIELDS), bump=False)
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def dealing_update(*, actor: Person, dealing: Dealing, version: int, **changes: Any) -> Dealing:
     locked = lock_current(Dealing, dealing.pk, version)
@@ -245,6 +303,7 @@ def dealing_update(*, actor: Person, dealing: Dealing, version: int, **changes: 
     return _save(apply(locked, changes, DEALING_FIELDS), bump=True)
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def summary_create(
     *, actor: Person, dealing: Dealing, written_on: Any, summary: str, problems: str = ""
@@ -256,6 +315,7 @@ def summary_create(
     return _save(report, bump=False)
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def operation_create(*, actor: Person, customer: Customer, **data: Any) -> Operation:
     require_change(actor, customer)
@@ -263,6 +323,7 @@ def operation_create(*, actor: Person, customer: Customer, **data: Any) -> Opera
     return _save(apply(Operation(customer=customer), data, OPERATION_FIELDS), bump=False)
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def operation_update(
     *, actor: Person, operation: Operation, version: int, **changes: Any
@@ -273,16 +334,37 @@ def operation_update(
     return _save(apply(locked, changes, OPERATION_FIELDS), bump=True)
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def information_set(
-    *, actor: Person, customer: Customer, topic: str, information: str, meaning: str = ""
+    *,
+    actor: Person,
+    customer: Customer,
+    topic: str,
+    information: str,
+    meaning: str = "",
+    source: str = "",
+    version: int | None = None,
 ) -> InformationMeaning:
+    """Write one row of the information-meaning table (003 附表5). `version` 0 means "new":
+    a row someone else created meanwhile is refused as stale, never overwritten."""
     require_change(actor, customer)
-    row, _created = InformationMeaning.objects.select_for_update().get_or_create(
-        customer=customer, topic=topic, defaults={"information": information}
-    )
-    row.information, row.meaning = information, meaning
-    return _save(row, bump=not _created)
+    _check_source(source)
+    existing = InformationMeaning.objects.filter(customer=customer, topic=topic).first()
+    if existing is None:
+        if version:
+            raise StaleVersion(expected=version, actual=0)
+        row = InformationMeaning(customer=customer, topic=topic)
+    elif version is None:
+        row = InformationMeaning.objects.select_for_update().get(pk=existing.pk)
+    else:
+        row = lock_current(InformationMeaning, existing.pk, version)
+    row.information, row.meaning, row.source = information, meaning, source
+    try:
+        with transaction.atomic():
+            return _save(row, bump=existing is not None)
+    except IntegrityError as error:  # created by someone else since we looked
+        raise StaleVersion(expected=0, actual=1) from error
 
 
 def _require_report_unit(actor: Person, unit_id: int) -> None:
@@ -290,6 +372,7 @@ def _require_report_unit(actor: Person, unit_id: int) -> None:
         raise PermissionDenied(_("You may not write market reports for this unit."))
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def market_report_create(*, actor: Person, unit: Any, **data: Any) -> MarketReport:
     _require_report_unit(actor, unit.pk)
@@ -298,6 +381,7 @@ def market_report_create(*, actor: Person, unit: Any, **data: Any) -> MarketRepo
     return _save(report, bump=False)
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def market_report_update(
     *, actor: Person, report: MarketReport, version: int, **changes: Any

@@ -9,7 +9,6 @@ exported record before any byte leaves, carries a watermark and neutralises form
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import zipfile
@@ -20,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,11 +33,13 @@ from guanxi.access.models import Channel
 from guanxi.access.register import read_of, register_reads
 from guanxi.access.scope import may, may_in_unit
 from guanxi.customers import services
-from guanxi.customers.keys import name_key
+from guanxi.customers.keys import name_key, pinyin_keys
 from guanxi.customers.models import Customer
 from guanxi.customers.models_import import CustomerImport, ImportStatus
 from guanxi.customers.selectors import CustomerFilters, customer_list
 from guanxi.customers.validators import normalise_credit_code, validate_credit_code
+from guanxi.history.context import attributed
+from guanxi.history.models import Via
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.policy.loader import current as current_policy
 from guanxi.versioning import StaleVersion
@@ -346,6 +347,7 @@ class RowResult:
     customer_id: int | None = None
     values: dict[str, Any] = field(default_factory=dict, repr=False)
     target: Customer | None = field(default=None, repr=False)
+    similar: bool = field(default=False, repr=False)  # its name key is taken: keep the reason
 
     def refuse(self, column: str, message: str) -> None:
         self.problems.append(Problem(self.row, column, message))
@@ -416,7 +418,10 @@ def _file_problem(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
+            parts = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError):
+        return not_xlsx
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= parts:  # a zip, but not a workbook
         return not_xlsx
     if unpacked > MAX_UNPACKED_BYTES:
         return _("The workbook unpacks to too much data; split it into smaller workbooks.")
@@ -690,7 +695,8 @@ def _similar_names(actor: Person, results: list[RowResult], layout: Layout) -> N
     for result in renaming:
         key = name_key(result.name)
         others = [o for o in taken.get(key, []) if o[0] != result.customer_id]
-        if key and (others or key in earlier) and not result.values.get("duplicate_reason"):
+        result.similar = bool(key and (others or key in earlier))
+        if result.similar and not result.values.get("duplicate_reason"):
             result.refuse(_label(layout, "name"), _similar_message(actor, others, earlier.get(key)))
         earlier.setdefault(key, result.row)
 
@@ -756,12 +762,6 @@ def import_get(*, actor: Person, pk: int) -> CustomerImport:
     return CustomerImport.objects.get(pk=pk, uploader=actor)
 
 
-def _attributed(actor: Person) -> contextlib.AbstractContextManager[object]:
-    """THE single call site for change attribution (CUS-12): guanxi.history.context.attributed
-    does not exist yet; when it does, return attributed(actor=actor, source=..., via="import")."""
-    return contextlib.nullcontext()
-
-
 def _write(actor: Person, result: RowResult) -> None:
     values = {k: v for k, v in result.values.items() if k in DATA_FIELDS}
     reason = result.values.get("duplicate_reason", "")
@@ -779,28 +779,113 @@ def _write(actor: Person, result: RowResult) -> None:
     )
 
 
-def apply_import(*, actor: Person, upload: CustomerImport) -> ImportReport:
-    """Check the kept bytes again, then write every good row in one transaction.
+BULK = 500  # rows per INSERT / UPDATE statement and per savepoint of the apply step
 
-    A row the services refuse after all (someone else changed the data since the check) is
-    rolled back to its savepoint and reported; the others are still written.
+
+def _keys(customer: Customer) -> None:
+    """What `Customer.save` and the services' `_prepare` do, for rows written in bulk."""
+    customer.name = customer.name.strip()
+    customer.credit_code = normalise_credit_code(customer.credit_code)
+    customer.name_pinyin, customer.name_initials = pinyin_keys(customer.name)
+    customer.name_key = name_key(customer.name)
+
+
+def _reason(result: RowResult) -> str:
+    """Like the services: a reason is kept only where the name is in fact similar (CUS-9)."""
+    return str(result.values.get("duplicate_reason", "")).strip() if result.similar else ""
+
+
+def _new(actor: Person, result: RowResult) -> Customer:
+    values = {k: v for k, v in result.values.items() if k in DATA_FIELDS}
+    customer = Customer(created_by=actor, **values)
+    _keys(customer)
+    customer.duplicate_reason = _reason(result)
+    return customer
+
+
+def _create_all(actor: Person, rows: list[RowResult]) -> list[RowResult]:
+    """INSERT the new units a chunk at a time; a chunk that hits a unique credit code written
+    meanwhile is handed back for the row-by-row path, which reports the row."""
+    retry: list[RowResult] = []
+    for start in range(0, len(rows), BULK):
+        chunk = rows[start : start + BULK]
+        objects = [_new(actor, result) for result in chunk]
+        try:
+            with transaction.atomic():
+                Customer.objects.bulk_create(objects)
+        except IntegrityError:
+            retry += chunk
+            continue
+        for result, customer in zip(chunk, objects, strict=True):
+            result.customer_id = customer.pk
+    return retry
+
+
+def _update_all(rows: list[RowResult]) -> None:
+    """Lock the matched units, refuse those saved since the check (stale version), and write
+    the rest with one UPDATE per chunk; only changed columns reach the history."""
+    now = timezone.now()
+    keys = {"name", "name_pinyin", "name_initials", "name_key", "credit_code"}
+    for start in range(0, len(rows), BULK):
+        chunk = rows[start : start + BULK]
+        with transaction.atomic():
+            ids = [r.target.pk for r in chunk if r.target is not None]
+            locked = Customer.objects.select_for_update().in_bulk(ids)
+            ready: list[Customer] = []
+            fields = {"version", "updated_at", "duplicate_reason"} | keys
+            for result in chunk:
+                assert result.target is not None  # noqa: S101 - an update has its target
+                current = locked.get(result.target.pk)
+                actual = current.version if current is not None else 0
+                if current is None or actual != result.target.version:
+                    stale = StaleVersion(expected=result.target.version, actual=actual)
+                    result.refuse("", str(stale))
+                    continue
+                for name in result.changes:
+                    setattr(current, name, result.values[name])
+                _keys(current)
+                current.duplicate_reason = _reason(result) or current.duplicate_reason
+                current.version += 1
+                current.updated_at = now
+                fields.update(result.changes)
+                ready.append(current)
+            Customer.objects.bulk_update(ready, sorted(fields))
+
+
+def apply_import(*, actor: Person, upload: CustomerImport) -> ImportReport:
+    """Check the kept bytes again, then write every good row in one transaction, set-based.
+
+    Rows are written in bulk per information source (the history records each row's source,
+    CUS-12) with the import as the path; a row changed by someone since the check is refused
+    as stale and reported, the others are still written. Imports of 10,000 rows must take
+    seconds, not the minutes that row-by-row service calls take (issue 5).
     """
     report = check_upload(actor=actor, data=bytes(upload.content), filename=upload.filename)
-    with transaction.atomic(), _attributed(actor):
-        for result in report.rows:
-            if result.action not in {"create", "update"}:
-                continue
-            try:
-                with transaction.atomic():  # a refused row rolls back to its own savepoint
-                    _write(actor, result)
-            except (ValidationError, PermissionDenied, StaleVersion) as error:
-                messages = getattr(error, "messages", None) or [str(error)]
-                result.refuse("", " ".join(str(m) for m in messages))
+    writes = [r for r in report.rows if r.action in {"create", "update"}]
+    sources = sorted({str(r.values.get("source") or "") for r in writes})
+    with attributed(actor=actor, via=Via.IMPORT):
+        for source in sources:
+            group = [r for r in writes if str(r.values.get("source") or "") == source]
+            with attributed(actor=actor, source=source, via=Via.IMPORT):
+                retry = _create_all(actor, [r for r in group if r.action == "create"])
+                _update_all([r for r in group if r.action == "update"])
+            for result in retry:
+                _write_one(actor, result)
         upload.status = ImportStatus.APPLIED
         upload.applied_at = timezone.now()
         upload.report = report.as_json()
         upload.save(update_fields=["status", "applied_at", "report"])
     return report
+
+
+def _write_one(actor: Person, result: RowResult) -> None:
+    """The row-by-row path through the services, for the rare chunk the bulk insert refused."""
+    try:
+        with transaction.atomic():  # a refused row rolls back to its own savepoint
+            _write(actor, result)
+    except (ValidationError, PermissionDenied, StaleVersion) as error:
+        messages = getattr(error, "messages", None) or [str(error)]
+        result.refuse("", " ".join(str(m) for m in messages))
 
 
 # ---------------------------------------------------------------- export

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.customers.keys import name_key, pinyin_keys
 from guanxi.customers.validators import validate_credit_code
 from guanxi.organisation.models import Unit
 
@@ -51,6 +55,14 @@ BUSINESS_FIELDS = (
 COMMS_FIELDS = ("address", "postcode", "phone", "mobile", "fax", "email", "website")
 BACKGROUND_FIELDS = ("history", "needs")
 CLASSIFICATION_FIELDS = ("industry", "scale", "value", "credit", "loyalty")
+
+
+def _with_keys(update_fields: Iterable[str] | None, keys: tuple[str, ...]) -> list[str] | None:
+    """A save of `name` alone must also write the keys derived from it."""
+    if update_fields is None:
+        return None
+    fields = list(update_fields)
+    return [*fields, *keys] if "name" in fields else fields
 
 
 class Customer(ThreePart):
@@ -112,12 +124,23 @@ class Customer(ThreePart):
             models.Index(fields=["manager", "-id"], name="customer_manager_id"),
             models.Index(fields=["name"], name="customer_name"),
             models.Index(fields=["name_initials"], name="customer_initials"),
-            models.Index(fields=["name_pinyin"], name="customer_pinyin"),
+            # pinyin prefix search and the name sort (keyset on name_pinyin, id), also per unit
+            models.Index(fields=["name_pinyin", "id"], name="customer_pinyin"),
+            models.Index(fields=["owning_unit", "name_pinyin", "id"], name="customer_unit_pinyin"),
             models.Index(fields=["name_key"], name="customer_name_key"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keys follow the name on every save, whichever path wrote it (CUS-9, CUS-10)."""
+        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
+        self.name_key = name_key(self.name)
+        kwargs["update_fields"] = _with_keys(
+            kwargs.get("update_fields"), ("name_pinyin", "name_initials", "name_key")
+        )
+        super().save(*args, **kwargs)
 
 
 class DepartmentKind(models.TextChoices):
@@ -218,6 +241,7 @@ class Contact(models.Model):
     erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
     source = models.CharField(_("information source"), max_length=32, blank=True)
     name_initials = models.CharField(max_length=100, editable=False, default="")
+    name_pinyin = models.CharField(max_length=300, editable=False, default="")
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -228,10 +252,24 @@ class Contact(models.Model):
             models.Index(fields=["name"], name="contact_name"),
             models.Index(fields=["mobile"], name="contact_mobile"),
             models.Index(fields=["phone"], name="contact_phone"),
+            # the customer search finds customer units by their contacts' pinyin (CUS-10)
+            models.Index(fields=["name_initials"], name="contact_initials"),
+            models.Index(fields=["name_pinyin"], name="contact_pinyin"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Pinyin keys follow the name; an erased person (PRV-1) keeps none to be found by."""
+        if self.erased_at is None:
+            self.name_pinyin, self.name_initials = pinyin_keys(self.name)
+        else:
+            self.name_pinyin = self.name_initials = ""
+        kwargs["update_fields"] = _with_keys(
+            kwargs.get("update_fields"), ("name_pinyin", "name_initials")
+        )
+        super().save(*args, **kwargs)
 
 
 class BuyingRole(models.TextChoices):
@@ -455,7 +493,11 @@ class MarketReport(models.Model):
     class Meta:
         verbose_name = _("market report")
         verbose_name_plural = _("market reports")
-        indexes = [models.Index(fields=["unit", "-month"], name="marketreport_unit_month")]
+        indexes = [
+            models.Index(fields=["unit", "-month"], name="marketreport_unit_month"),
+            models.Index(fields=["month", "id"], name="marketreport_month_id"),
+            models.Index(fields=["unit", "id"], name="marketreport_unit_id"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -482,6 +524,8 @@ class InformationMeaning(models.Model):
     topic = models.CharField(_("topic"), max_length=16, choices=InformationTopic.choices)
     information = models.TextField(_("information"))
     meaning = models.TextField(_("meaning for us"), blank=True)
+    # the channel the information came through; its level (003 §11.2) comes from the policy
+    source = models.CharField(_("information source"), max_length=32, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -510,6 +554,8 @@ class PersonalDataRequest(models.Model):
     )
     kind = models.CharField(_("request"), max_length=16, choices=RequestKind.choices)
     received_at = models.DateTimeField(_("received"))
+    requested_by = models.CharField(_("asked by"), max_length=100, blank=True)
+    verification = models.CharField(_("how the identity was verified"), max_length=300, blank=True)
     details = models.TextField(_("details"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -523,6 +569,7 @@ class PersonalDataRequest(models.Model):
     class Meta:
         verbose_name = _("personal data request")
         verbose_name_plural = _("personal data requests")
+        indexes = [models.Index(fields=["done_at", "id"], name="personalrequest_done_id")]
 
     def __str__(self) -> str:
         return f"{self.contact_id} · {self.kind}"

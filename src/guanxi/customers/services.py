@@ -19,6 +19,7 @@ from guanxi.customers.models import (
     Customer,
 )
 from guanxi.customers.validators import normalise_credit_code
+from guanxi.history.context import attributed_write, record_source  # history (CUS-12)
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
 from guanxi.versioning import StaleVersion
@@ -155,7 +156,7 @@ def _prepare(customer: Customer) -> None:
 
 def _save(customer: Customer) -> None:
     try:
-        with transaction.atomic():
+        with transaction.atomic(), record_source(customer):  # history: the record's source
             customer.save()
     except IntegrityError as error:  # a concurrent insert won the unique credit code
         raise ValidationError(
@@ -163,6 +164,7 @@ def _save(customer: Customer) -> None:
         ) from error
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def customer_create(
     *,
@@ -191,6 +193,7 @@ def customer_create(
     return customer
 
 
+@attributed_write  # history: actor, source (CUS-12)
 @transaction.atomic
 def customer_update(
     *,

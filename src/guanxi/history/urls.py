@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from guanxi.history import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("customer/<int:pk>/", views.customer_history_page, name="history-customer"),
+]

@@ -5,18 +5,29 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypedDict
 
 from guanxi.policy.schema import (
+    APPROVAL_OWN_UNIT,
     DIMENSION_KEYS,
     PERMISSIONS,
+    PLAN_ITEM_FIELDS,
+    PLAN_KINDS,
+    PLAN_PERIODS,
+    REVIEW_FIELDS,
     ROLE_KEYS,
+    ApprovalRule,
+    ApprovalStep,
     Dimension,
     Option,
+    PlanKind,
     Policy,
+    Review,
     Role,
+    Security,
     Source,
     Tier,
     UnitKind,
@@ -32,8 +43,17 @@ TABLE_KEYS = {
     "tiers": RULE_KEYS | {"rank"},
     "dimensions": RULE_KEYS | {"options"},
     "sources": RULE_KEYS | {"level"},
+    "plans": RULE_KEYS | {"periods", "submitted_by", "submit_days_before", "fields"},
+    "approvals": RULE_KEYS | {"kind", "amount_above", "requester_kinds", "steps", "blocks"},
 }
+OPTIONAL_KEYS = {"approvals": {"amount_above", "requester_kinds", "blocks"}}
+SUBMIT_DAYS = range(0, 367)
 SOURCE_LEVELS = range(1, 5)
+REVIEW_KEYS = {"required", "stale_after_days", "review_every_months", "clause", "text"}
+REVIEW_STALE_DAYS = range(1, 3661)
+REVIEW_MONTHS = range(1, 13)
+SECURITY_KEYS = {"session_idle_minutes", "webhook_private_addresses", "clause", "text"}
+SESSION_IDLE_MINUTES = range(1, 24 * 60 + 1)
 STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 
 
@@ -125,7 +145,7 @@ def _check_rule(
 
     for key in sorted(set(raw) - TABLE_KEYS[table]):
         report(key, f"[[{table}]] has an unknown key {key!r}")
-    for key in sorted(TABLE_KEYS[table] - set(raw)):
+    for key in sorted(TABLE_KEYS[table] - OPTIONAL_KEYS.get(table, set()) - set(raw)):
         problems.append(Problem(where.entry(table, index), f"[[{table}]] is missing {key!r}"))
     for key in RULE_KEYS & set(raw):
         if not isinstance(raw[key], str) or not raw[key].strip():
@@ -341,6 +361,328 @@ def _build_sources(
     return sources
 
 
+def _key_list(
+    raw: dict[str, Any],
+    key: str,
+    allowed: tuple[str, ...] | set[str],
+    line: int,
+    problems: list[Problem],
+    *,
+    what: str,
+) -> tuple[str, ...]:
+    """A list of known keys under `key`; every unknown one is a problem on that line."""
+    values = raw.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        problems.append(Problem(line, f"{key!r} must be a list of {what}"))
+        return ()
+    for value in values:
+        if value not in allowed:
+            known = ", ".join(sorted(allowed))
+            problems.append(Problem(line, f"{key!r} names {value!r}, which is not one of {known}"))
+    return tuple(v for v in values if v in allowed)
+
+
+def _build_plans(
+    entries: list[dict[str, Any]], kinds: set[str], where: _Locator, problems: list[Problem]
+) -> dict[str, PlanKind]:
+    """[[plans]]: which plan kinds exist, their periods, submitters, deadline and item fields."""
+    plans: dict[str, PlanKind] = {}
+    for index, raw in enumerate(entries):
+
+        def line(key: str, index: int = index) -> int:
+            return where.key("plans", index, key)
+
+        if isinstance(raw.get("key"), str) and raw["key"] not in PLAN_KINDS:
+            problems.append(
+                Problem(
+                    line("key"), f"plan kind {raw['key']!r} is not one of {', '.join(PLAN_KINDS)}"
+                )
+            )
+        periods = _key_list(
+            raw,
+            "periods",
+            PLAN_PERIODS,
+            line("periods"),
+            problems,
+            what="periods (month, quarter, year)",
+        )
+        fields = _key_list(
+            raw, "fields", PLAN_ITEM_FIELDS, line("fields"), problems, what="item fields"
+        )
+        submitters = _key_list(
+            raw, "submitted_by", kinds, line("submitted_by"), problems, what="unit kinds"
+        )
+        for key, value in (("periods", periods), ("fields", fields)):
+            if key in raw and not value:
+                problems.append(Problem(line(key), f"{key!r} must not be empty"))
+        days = raw.get("submit_days_before", 0)
+        if not isinstance(days, int) or isinstance(days, bool) or days not in SUBMIT_DAYS:
+            problems.append(
+                Problem(
+                    line("submit_days_before"),
+                    "'submit_days_before' must be a whole number from 0 to 366",
+                )
+            )
+            days = 0
+        plans[str(raw.get("key"))] = PlanKind(
+            **_rule_fields(raw),
+            periods=periods,
+            submitted_by=submitters,
+            submit_days_before=days,
+            fields=fields,
+        )
+    return plans
+
+
+def _build_steps(
+    raw: dict[str, Any], index: int, kinds: set[str], where: _Locator, problems: list[Problem]
+) -> tuple[ApprovalStep, ...]:
+    entries = raw.get("steps")
+    if not isinstance(entries, list) or not entries:
+        if "steps" in raw:
+            problems.append(
+                Problem(
+                    where.key("approvals", index, "steps"),
+                    "'steps' must be a non-empty list of {unit_kind, role}",
+                )
+            )
+        return ()
+    steps: list[ApprovalStep] = []
+    for position, entry in enumerate(entries):
+        line = where.item("approvals", index, "steps", position)
+        if not isinstance(entry, dict) or set(entry) != {"unit_kind", "role"}:
+            problems.append(Problem(line, "a step must be a table {unit_kind = …, role = …}"))
+            continue
+        unit_kind, role = entry["unit_kind"], entry["role"]
+        if unit_kind != APPROVAL_OWN_UNIT and unit_kind not in kinds:
+            problems.append(Problem(line, f"a step names an unknown unit kind {unit_kind!r}"))
+        if role not in ROLE_KEYS:
+            problems.append(Problem(line, f"a step names an unknown role {role!r}"))
+        steps.append(ApprovalStep(unit_kind=str(unit_kind), role=str(role)))
+    return tuple(steps)
+
+
+def _amount(
+    raw: dict[str, Any], index: int, where: _Locator, problems: list[Problem]
+) -> Decimal | None:
+    value = raw.get("amount_above")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        problems.append(
+            Problem(
+                where.key("approvals", index, "amount_above"),
+                "'amount_above' must be a number of yuan, 0 or more",
+            )
+        )
+        return None
+    return Decimal(str(value))
+
+
+def _build_approvals(
+    entries: list[dict[str, Any]], kinds: set[str], where: _Locator, problems: list[Problem]
+) -> tuple[ApprovalRule, ...]:
+    """[[approvals]]: which requests need whose approval (APR-1..4)."""
+    rules: list[ApprovalRule] = []
+    for index, raw in enumerate(entries):
+        kind = raw.get("kind")
+        if not isinstance(kind, str) or not KEY_RE.fullmatch(kind):
+            problems.append(
+                Problem(
+                    where.key("approvals", index, "kind"),
+                    "'kind' must be a request kind such as 'activity_cost'",
+                )
+            )
+        requesters = _key_list(
+            raw,
+            "requester_kinds",
+            kinds,
+            where.key("approvals", index, "requester_kinds"),
+            problems,
+            what="unit kinds",
+        )
+        blocks = raw.get("blocks", [])
+        if not isinstance(blocks, list) or not all(
+            isinstance(b, str) and KEY_RE.fullmatch(b) for b in blocks
+        ):
+            problems.append(
+                Problem(
+                    where.key("approvals", index, "blocks"),
+                    "'blocks' must be a list of action names such as 'write_off'",
+                )
+            )
+            blocks = []
+        rules.append(
+            ApprovalRule(
+                **_rule_fields(raw),
+                kind=str(kind),
+                amount_above=_amount(raw, index, where, problems),
+                requester_kinds=requesters,
+                steps=_build_steps(raw, index, kinds, where, problems),
+                blocks=tuple(blocks),
+            )
+        )
+    return tuple(rules)
+
+
+def _value_line(where: _Locator, table: str, key: str, value: str) -> int:
+    """The line of a quoted value in a (possibly multi-line) array under key, else the key's."""
+    start = where.key(table, None, key)
+    for number in range(start, len(where.lines) + 1):
+        line = where.lines[number - 1]
+        if number > start and re.match(r"^\s*(\[|[A-Za-z0-9_-]+\s*=)", line):
+            break
+        if f'"{value}"' in line or f"'{value}'" in line:
+            return number
+    return start
+
+
+def _review_required(
+    raw: dict[str, Any], where: _Locator, problems: list[Problem]
+) -> tuple[str, ...]:
+    if "required" not in raw:
+        return ()  # reported as a missing key
+    names = raw["required"]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        problems.append(
+            Problem(
+                where.key("review", None, "required"),
+                "'required' must be a non-empty list of field names",
+            )
+        )
+        return ()
+    seen: set[str] = set()
+    for name in names:
+        if name not in REVIEW_FIELDS:
+            problems.append(
+                Problem(
+                    _value_line(where, "review", "required", name),
+                    f"[review] 'required' names an unknown field {name!r} "
+                    f"(one of {', '.join(REVIEW_FIELDS)})",
+                )
+            )
+        elif name in seen:
+            problems.append(
+                Problem(
+                    _value_line(where, "review", "required", name),
+                    f"[review] 'required' names {name!r} twice",
+                )
+            )
+        seen.add(name)
+    return tuple(dict.fromkeys(n for n in names if n in REVIEW_FIELDS))
+
+
+def _review_number(
+    raw: dict[str, Any], key: str, allowed: range, where: _Locator, problems: list[Problem]
+) -> int:
+    value = raw.get(key)
+    if isinstance(value, int) and not isinstance(value, bool) and value in allowed:
+        return value
+    if key in raw:
+        problems.append(
+            Problem(
+                where.key("review", None, key),
+                f"{key!r} must be a whole number from {allowed.start} to {allowed.stop - 1}",
+            )
+        )
+    return allowed.start
+
+
+def _build_review(raw: Any, where: _Locator, problems: list[Problem]) -> Review:
+    """The single [review] table of the quarterly archive review (CUS-13); every key needed."""
+    if raw is None:
+        problems.append(Problem(1, "a [review] table is needed (the archive review, CUS-13)"))
+        return Review()
+    if not isinstance(raw, dict):
+        problems.append(Problem(where.entry("review"), "'review' must be one table: [review]"))
+        return Review()
+    for key in sorted(set(raw) - REVIEW_KEYS):
+        problems.append(
+            Problem(where.key("review", None, key), f"[review] has an unknown key {key!r}")
+        )
+    for key in sorted(REVIEW_KEYS - set(raw)):
+        problems.append(Problem(where.entry("review"), f"[review] is missing {key!r}"))
+    for key in ("clause", "text"):
+        if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
+            problems.append(
+                Problem(where.key("review", None, key), f"{key!r} must be a non-empty string")
+            )
+    clause = raw.get("clause")
+    if isinstance(clause, str) and clause.strip() and not CLAUSE_RE.match(clause):
+        problems.append(
+            Problem(
+                where.key("review", None, "clause"),
+                f"clause {clause!r} must look like '000 §14.4' or '003 附表2'",
+            )
+        )
+    return Review(
+        required=_review_required(raw, where, problems),
+        stale_after_days=_review_number(
+            raw, "stale_after_days", REVIEW_STALE_DAYS, where, problems
+        ),
+        review_every_months=_review_number(
+            raw, "review_every_months", REVIEW_MONTHS, where, problems
+        ),
+        clause=str(raw.get("clause", "")),
+        text=str(raw.get("text", "")),
+    )
+
+
+def _build_security(raw: Any, where: _Locator, problems: list[Problem]) -> Security:
+    """The optional [security] table; without it the product defaults apply (30 minutes idle,
+    no webhooks to private addresses)."""
+    if raw is None:
+        return Security()
+    if not isinstance(raw, dict):
+        problems.append(Problem(where.entry("security"), "'security' must be one table"))
+        return Security()
+    for key in sorted(set(raw) - SECURITY_KEYS):
+        problems.append(
+            Problem(where.key("security", None, key), f"[security] has an unknown key {key!r}")
+        )
+    for key in ("clause", "text"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            problems.append(
+                Problem(where.key("security", None, key), f"[security] needs a non-empty {key!r}")
+            )
+    clause = raw.get("clause")
+    if isinstance(clause, str) and clause.strip() and not CLAUSE_RE.match(clause):
+        problems.append(
+            Problem(
+                where.key("security", None, "clause"),
+                f"clause {clause!r} must look like '000 §14.4' or '003 附表2'",
+            )
+        )
+    minutes = raw.get("session_idle_minutes", Security.session_idle_minutes)
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or minutes not in SESSION_IDLE_MINUTES
+    ):
+        problems.append(
+            Problem(
+                where.key("security", None, "session_idle_minutes"),
+                "'session_idle_minutes' must be a whole number from 1 to 1440",
+            )
+        )
+        minutes = Security.session_idle_minutes
+    private = raw.get("webhook_private_addresses", False)
+    if not isinstance(private, bool):
+        problems.append(
+            Problem(
+                where.key("security", None, "webhook_private_addresses"),
+                "'webhook_private_addresses' must be true or false",
+            )
+        )
+        private = False
+    return Security(
+        session_idle_minutes=minutes,
+        webhook_private_addresses=private,
+        clause=str(raw.get("clause", "")),
+        text=str(raw.get("text", "")),
+    )
+
+
 def parse(text: str, path: Path) -> Policy:
     """Parse and validate policy text; raise PolicyError listing every problem found."""
     try:
@@ -350,7 +692,7 @@ def parse(text: str, path: Path) -> Policy:
         raise PolicyError(path, [Problem(line, f"not valid TOML: {error}")]) from error
     where = _Locator(text)
     problems: list[Problem] = []
-    for key in sorted(set(data) - {"policy", *TABLE_KEYS}):
+    for key in sorted(set(data) - {"policy", "review", "security", *TABLE_KEYS}):
         problems.append(Problem(where.entry(key), f"unknown section {key!r}"))
     header = data.get("policy", {})
     for key in ("key", "name_zh", "name_en", "source"):
@@ -388,6 +730,14 @@ def parse(text: str, path: Path) -> Policy:
         tiers=_build_tiers(tables["tiers"], where, problems),
         dimensions=_build_dimensions(tables["dimensions"], where, problems),
         sources=_build_sources(tables["sources"], where, problems),
+        review=_build_review(data.get("review"), where, problems),
+        security=_build_security(data.get("security"), where, problems),
+    )
+    kinds = set(policy.unit_kinds)
+    policy = replace(
+        policy,
+        plans=_build_plans(tables["plans"], kinds, where, problems),
+        approvals=_build_approvals(tables["approvals"], kinds, where, problems),
     )
     if policy.key and path.suffix == ".toml" and policy.key != path.stem:
         problems.append(

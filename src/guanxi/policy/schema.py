@@ -7,6 +7,7 @@ person can always see why the product behaves as it does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 # Permission names a role may be granted. Which roles get which is policy; what each
 # permission lets a person do is code (guanxi.access).
@@ -16,8 +17,24 @@ PERMISSIONS: dict[str, str] = {
     "customer.change": "Edit customer units",
     "customer.export": "Export customer lists (document control)",
     "contact.view_profile": "See key persons' full background profile",
+    "personal_data.handle": "Carry out a contact's request to see, correct or delete their data",
     "access_log.view": "See the read register of one's own unit line",
     "organisation.manage": "Manage units, people and memberships",
+    "plan.view": "See the care, service-visit and seminar plans of one's own unit line",
+    "plan.change": "Draw up and submit one's own unit's plans",
+    "plan.consolidate": "Return or accept units' plans and produce the company plan",
+    "plan.export": "Print plans as PDF and export them to Excel (registered, watermarked)",
+    "activity.view": "See the activities carried out by one's own unit line",
+    "activity.change": "Record activities carried out, planned or unplanned",
+    "activity.write_off": "Write off (核销) an activity's cost once its approvals are given",
+    "approval.view": "See the requests for approval of one's own unit line and where they stand",
+    "visit.view": "See key-customer visit plans, incoming visits and follow-ups of one's line",
+    "visit.change": "Draw up visit plans, record incoming visits, summaries and follow-ups",
+    "customer_plan.view": "See the annual customer plans of one's own unit line",
+    "customer_plan.change": "Write annual customer plans (contact, action and revenue plans)",
+    "campaign.view": "See product and service campaigns and their targets",
+    "campaign.report": "Report target customers' intent and progress in a campaign",
+    "campaign.publish": "Publish company-wide (HQ) or regional campaigns and see the roll-up",
 }
 
 ROLE_KEYS = (
@@ -34,6 +51,43 @@ ROLE_KEYS = (
 # Classification dimensions besides tier (CUS-5). Every policy defines each of them once; the
 # options of each dimension are policy.
 DIMENSION_KEYS = ("industry", "scale", "value", "credit", "loyalty")
+
+# What a policy's [review] may count towards a customer archive's completeness (CUS-13): the
+# three-part fields, the classification, and facts about the archive that code computes
+# (at least one contact, key person or department; every key person on the relationship map).
+# Kept in step with guanxi.customers.models by a test; the policy module imports no models.
+REVIEW_FIELDS = (
+    # business
+    "profile",
+    "capability",
+    "teams",
+    "equipment",
+    "past_cooperation",
+    "credit_status",
+    "bank_name",
+    "bank_account",
+    "business_scope",
+    # communications
+    "address",
+    "postcode",
+    "phone",
+    "mobile",
+    "fax",
+    "email",
+    "website",
+    # background
+    "history",
+    "needs",
+    # classification
+    *DIMENSION_KEYS,
+    # the archive as a whole
+    "credit_code",
+    "manager",
+    "contacts",
+    "key_persons",
+    "relationships",
+    "departments",
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +146,88 @@ class Source(Rule):
 
 
 @dataclass(frozen=True)
+class Review:
+    """The quarterly archive review (CUS-13): what a complete archive holds, when information
+    counts as stale, and how often the information administrator re-checks the archive."""
+
+    required: tuple[str, ...] = ()
+    stale_after_days: int = 90
+    review_every_months: int = 3
+    clause: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Security:
+    """Network-security measures (001 §1.3): how long an unattended session stays signed in,
+    and whether notifications may be posted to addresses inside the company network."""
+
+    session_idle_minutes: int = 30
+    webhook_private_addresses: bool = False
+    clause: str = ""
+    text: str = ""
+
+
+# What a plan item can hold (000 §14.2, §16.2, §18.2); each [[plans]] kind lists its own.
+PLAN_KINDS = ("care", "visit", "seminar")
+PLAN_PERIODS = ("month", "quarter", "year")
+PLAN_ITEM_FIELDS = (
+    "name",
+    "place",
+    "when",
+    "customer",
+    "customer_count",
+    "key_persons",
+    "gifts",
+    "our_people",
+    "content",
+    "documents",
+    "cost",
+)
+# Conditions an [[approvals]] rule may put on a request; steps name a unit kind (or "own") and
+# a role. Request kinds are open: apps register their own (keycustomers adds visit plans…).
+APPROVAL_OWN_UNIT = "own"
+
+
+@dataclass(frozen=True)
+class PlanKind(Rule):
+    """One kind of unit plan: its periods, who submits it, its deadline and its item fields."""
+
+    periods: tuple[str, ...] = ()
+    submitted_by: tuple[str, ...] = ()
+    submit_days_before: int = 0
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApprovalStep:
+    """Who decides one step: people with `role` in the nearest unit of `unit_kind` (or "own")."""
+
+    unit_kind: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ApprovalRule(Rule):
+    """A request of `kind` (above `amount_above`, from `requester_kinds`) needs these steps."""
+
+    kind: str = ""
+    amount_above: Decimal | None = None
+    requester_kinds: tuple[str, ...] = ()
+    steps: tuple[ApprovalStep, ...] = ()
+    blocks: tuple[str, ...] = ()
+
+    def applies(self, *, kind: str, amount: Decimal | None, requester_kind: str) -> bool:
+        if kind != self.kind:
+            return False
+        if self.requester_kinds and requester_kind not in self.requester_kinds:
+            return False
+        if self.amount_above is None:
+            return True
+        return amount is not None and amount > self.amount_above
+
+
+@dataclass(frozen=True)
 class Policy:
     key: str
     name_zh: str
@@ -102,9 +238,23 @@ class Policy:
     tiers: dict[str, Tier] = field(default_factory=dict)
     dimensions: dict[str, Dimension] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    review: Review = field(default_factory=Review)
+    security: Security = field(default_factory=Security)
+    plans: dict[str, PlanKind] = field(default_factory=dict)
+    approvals: tuple[ApprovalRule, ...] = ()
 
     def root_kind(self) -> UnitKind:
         return next(kind for kind in self.unit_kinds.values() if not kind.parents)
 
     def tiers_by_rank(self) -> list[Tier]:
         return sorted(self.tiers.values(), key=lambda tier: tier.rank)
+
+    def approval_rules(
+        self, *, kind: str, amount: Decimal | None, requester_kind: str
+    ) -> list[ApprovalRule]:
+        """The rules a request meets, in file order; their steps form its chain."""
+        return [
+            rule
+            for rule in self.approvals
+            if rule.applies(kind=kind, amount=amount, requester_kind=requester_kind)
+        ]

@@ -28,7 +28,9 @@ from guanxi.customers.services import customer_create
 from guanxi.organisation import services as org
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
+from guanxi.seeding.keycustomers_demo import load_keycustomers_demo
 from guanxi.seeding.names import GOVERNMENT, OIL_COMPANIES, credit_code, partner_name
+from guanxi.seeding.plans_demo import load_plans
 
 DEMO_PASSWORD = "guanxi-demo"  # noqa: S105 - the published password of the demo accounts
 
@@ -174,7 +176,11 @@ def load_demo() -> dict[str, int]:
     people = load_people(units)
     created = load_customers(units, people, per_unit=25)
     load_archive(people)
+    plans = load_plans(units, people)
+    engagements = load_keycustomers_demo()
     return {
+        "plans_created": plans,
+        "visits": engagements["visits"],
         "units": len(units),
         "people": len(people),
         "customers_created": created,

@@ -130,8 +130,10 @@ class ContactForm(VersionedForm):
             "profile_other",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
-            "consent_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "consent_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             **{
                 f: forms.Textarea(attrs={"rows": 2})
                 for f in (
@@ -219,7 +221,7 @@ class DealingForm(VersionedForm):
             "our_unit",
             "description",
         ]
-        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, customer: m.Customer, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -234,8 +236,8 @@ class OperationForm(VersionedForm):
         model = m.Operation
         fields = ["dealing", "name", "location", "executing_unit", "started_on", "ended_on"]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args: Any, customer: m.Customer, actor: User, **kwargs: Any) -> None:

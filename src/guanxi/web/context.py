@@ -14,5 +14,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_customers": may(user, "customer.view"),
         "nav_access_log": may(user, "access_log.view"),
+        "nav_archive_review": may(user, "customer.view"),  # see web.review_views
+        "nav_market_reports": may(user, "customer.view"),
+        "nav_personal_requests": may(user, "customer.view"),
+        "nav_key_customers": "keycustomers:visit-list"
+        if may(user, "visit.view")
+        else ("keycustomers:campaign-list" if may(user, "campaign.view") else ""),
+        "nav_plans": may(user, "plan.view"),
+        "nav_activities": may(user, "activity.view"),
+        "nav_approvals": may(user, "approval.view"),
         "nav_admin": user.is_staff,
     }

@@ -16,7 +16,7 @@ from guanxi.access.register import ReadNotRegistered, client_address
 from guanxi.access.scope import acting_person, may
 from guanxi.customers import excel
 from guanxi.customers.models_import import CustomerImport
-from guanxi.customers.selectors import CustomerFilters
+from guanxi.customers.selectors import CustomerFilters, customer_filters_from
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -35,13 +35,8 @@ def read_upload(upload: UploadedFile) -> bytes:
 
 
 def filters_from(params: QueryDict) -> CustomerFilters:
-    """The customer list's own filters (q, tier, unit), so an export is what the list shows."""
-    unit = params.get("unit", "") or ""
-    return CustomerFilters(
-        query=(params.get("q", "") or "")[:100],
-        tier=(params.get("tier", "") or "")[:32],
-        unit=int(unit) if unit.isdigit() else None,
-    )
+    """The customer list's own filters, so an export is exactly what the list shows."""
+    return customer_filters_from(params)
 
 
 def _require_import(request: HttpRequest) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,8 @@ def _has_nul(request: HttpRequest) -> bool:
     if b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
         return True
     if "\x00" in request.META.get("HTTP_AUTHORIZATION", ""):
+        return True
+    if any("\x00" in value for value in request.COOKIES.values()):  # a session key, e.g.
         return True
     content_type = request.META.get("CONTENT_TYPE", "")
     length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -34,6 +38,8 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request):
+            if hasattr(request, "session"):  # never look a NUL-bearing session key up
+                request.session = import_module(settings.SESSION_ENGINE).SessionStore()
             message = _("The request contains a NUL character, which is not allowed.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)

@@ -1,3 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from guanxi.web import review_views as v
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", v.archive_review, name="archive-review"),
+    path("report.xlsx", v.archive_review_report, name="archive-review-report"),
+]

@@ -4,21 +4,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from guanxi.access.models import AccessLogEntry, Channel
-from guanxi.access.register import ReadNotRegistered
+from guanxi.access.register import ReadNotRegistered, chain_before_reading
 from guanxi.access.scope import acting_person, may, scope_of, visible, visible_units
 from guanxi.customers.models import CLASSIFICATION_FIELDS, Customer, Relationship
+from guanxi.customers.review import archive_completeness
 from guanxi.customers.selectors import (
     CustomerFilters,
     contact_get,
     customer_archive,
+    customer_filters_from,
     customer_get,
     customer_list,
+    customer_page,
     relationship_graph,
 )
-from guanxi.organisation.models import Membership, Unit
+from guanxi.history.selectors import PERMISSION as HISTORY_PERMISSION
+from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.policy.loader import current as current_policy
 from guanxi.web.pagination import keyset_page
 
@@ -52,29 +57,45 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"roles": roles, "recent": recent, "policy": policy})
 
 
+def _filter_query(filters: CustomerFilters) -> str:
+    """The list's filters as a query string, for the page links and the export."""
+    values = {
+        "q": filters.query,
+        "tier": filters.tier,
+        "unit": filters.unit or "",
+        "industry": filters.industry,
+        "manager": filters.manager or "",
+        "sort": filters.sort,
+    }
+    return urlencode({key: value for key, value in values.items() if value})
+
+
 @login_required
 def customer_list_page(request: HttpRequest) -> HttpResponse:
     if not may(request.user, "customer.view"):
         raise PermissionDenied
-    filters = CustomerFilters(
-        query=request.GET.get("q", "")[:100],
-        tier=request.GET.get("tier", "")[:32],
-        unit=_int_or_none(request.GET.get("unit")),
-    )
-    page = keyset_page(
+    filters = customer_filters_from(request.GET)
+    page = customer_page(
         customer_list(actor=request.user, filters=filters),
+        sort=filters.sort,
         after=request.GET.get("after"),
         size=PAGE_SIZE,
     )
     policy = current_policy()
+    industry = policy.dimensions.get("industry")
+    language = request.LANGUAGE_CODE
     context = {
         "page": page,
         "filters": filters,
+        "filter_query": _filter_query(filters),
         "tiers": policy.tiers_by_rank(),
         "can_create": may(request.user, "customer.create"),
         "can_export": may(request.user, "customer.export"),
-        "tier_names": {t.key: t.name(request.LANGUAGE_CODE) for t in policy.tiers.values()},
+        "tier_names": {t.key: t.name(language) for t in policy.tiers.values()},
         "units": _units_for_filter(request),
+        "industries": [(o.key, o.name(language)) for o in industry.options] if industry else [],
+        "managers": _managers_for_filter(request),
+        "sorts": [("newest", _("Newest")), ("name", _("Name (pinyin)")), ("tier", _("Tier"))],
     }
     template = "customers/_rows.html" if is_htmx(request) else "customers/list.html"
     return render(request, template, context)
@@ -82,6 +103,13 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
 
 def _units_for_filter(request: HttpRequest) -> list[Unit]:
     return list(visible_units(request.user, "customer.view").order_by("path")[:500])
+
+
+def _managers_for_filter(request: HttpRequest) -> list[Person]:
+    """People of the units whose customers the reader sees: who can manage those customers."""
+    units = visible_units(request.user, "customer.view").values("pk")
+    people = Person.objects.filter(memberships__unit__in=units, is_active=True).distinct()
+    return list(people.order_by("username")[:500])
 
 
 def _unavailable(request: HttpRequest) -> HttpResponse:
@@ -109,6 +137,9 @@ def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "tier_clause": tier.clause if tier else "",
             "classification": _classification(customer, request.LANGUAGE_CODE),
             "can_change": may(request.user, "customer.change", customer),
+            # links to the field history (CUS-12) and the archive review score (CUS-13)
+            "can_see_history": may(request.user, HISTORY_PERMISSION, customer),
+            "completeness": archive_completeness(customer, archive),
         },
     )
 
@@ -148,6 +179,7 @@ def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "profile_visible": may(
                 request.user, "contact.view_profile", contact, unit_field="customer__owning_unit"
             ),
+            "personal_requests": list(contact.requests.order_by("-id")[:10]),  # PRV-1
         },
     )
 
@@ -156,6 +188,7 @@ def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 def access_log_page(request: HttpRequest) -> HttpResponse:
     if not may(request.user, "access_log.view"):
         raise PermissionDenied(_("You may not see the read register."))
+    chain_before_reading()
     entries = visible(
         request.user, AccessLogEntry.objects.all(), "access_log.view", unit_field="record_unit"
     )

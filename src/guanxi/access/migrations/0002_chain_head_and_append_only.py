@@ -6,54 +6,20 @@ too (short of a superuser disabling them, which checkpoints outside the database
 
 from django.db import migrations
 
-PG_UP = """
-CREATE OR REPLACE FUNCTION guanxi_access_log_append_only() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'the access log is append-only (% refused)', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER access_log_no_update BEFORE UPDATE OR DELETE ON access_accesslogentry
-  FOR EACH ROW EXECUTE FUNCTION guanxi_access_log_append_only();
-CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_accesslogentry
-  FOR EACH STATEMENT EXECUTE FUNCTION guanxi_access_log_append_only();
-"""
-PG_DOWN = """
-DROP TRIGGER IF EXISTS access_log_no_update ON access_accesslogentry;
-DROP TRIGGER IF EXISTS access_log_no_truncate ON access_accesslogentry;
-DROP FUNCTION IF EXISTS guanxi_access_log_append_only();
-"""
-SQLITE_UP = [
-    "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_accesslogentry "
-    "BEGIN SELECT RAISE(ABORT, 'the access log is append-only (UPDATE refused)'); END;",
-    "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_accesslogentry "
-    "BEGIN SELECT RAISE(ABORT, 'the access log is append-only (DELETE refused)'); END;",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS access_log_no_update;",
-    "DROP TRIGGER IF EXISTS access_log_no_delete;",
-]
-
+from guanxi.access import triggers
 
 def create_head(apps, schema_editor):
     apps.get_model("access", "ChainHead").objects.get_or_create(pk=1)
 
 
 def triggers_up(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_UP, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
+    # The trigger definitions live in guanxi.access.triggers, which also covers the tables and
+    # partitions added by later migrations; here only the log exists, so only it gets them.
+    triggers.install(schema_editor.connection)
 
 
 def triggers_down(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(PG_DOWN, params=None)
-    elif vendor == "sqlite":
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
+    triggers.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,70 @@
+"""Reads of approvals: the inbox of what waits on a person, and requests a person may follow."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from guanxi.access.models import Channel
+from guanxi.access.register import client_address, read_of, register_reads
+from guanxi.access.scope import visible
+from guanxi.approvals.models import Approval, Delegation, Status, Step
+from guanxi.approvals.services import deciders
+from guanxi.organisation.models import Person
+
+
+def _pairs_q(person: Person) -> Q:
+    condition = Q(pk__in=[])
+    for unit_id, role in deciders(person):
+        condition |= Q(unit_id=unit_id, role=role)
+    return condition
+
+
+def inbox(*, actor: Person) -> QuerySet[Step]:
+    """Steps that wait on `actor` now (own roles and roles delegated to them), newest first."""
+    return (
+        Step.objects.filter(_pairs_q(actor), decision="pending", approval__status=Status.PENDING)
+        .exclude(approval__requested_by=actor)
+        .select_related("approval", "approval__requesting_unit", "approval__requested_by", "unit")
+        .order_by("-id")
+    )
+
+
+def approval_list(*, actor: Person, status: str = "", kind: str = "") -> QuerySet[Approval]:
+    """Requests of the actor's unit line (approval.view), their own, and those waiting on them."""
+    seen = visible(actor, Approval.objects.all(), "approval.view", "requesting_unit")
+    waiting = Step.objects.filter(_pairs_q(actor)).values("approval_id")
+    rows = seen | Approval.objects.filter(Q(requested_by=actor) | Q(pk__in=waiting))
+    if status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.select_related("requesting_unit", "requested_by").order_by("-id")
+
+
+def approval_get(
+    *, actor: Person, pk: int, channel: Channel, request: HttpRequest | None = None
+) -> Approval:
+    """One request the actor may follow, its read registered; missing and forbidden alike 404."""
+    approval = approval_list(actor=actor).filter(pk=pk).first()
+    if approval is None:
+        raise Http404
+    register_reads(
+        actor=actor,
+        reads=[read_of(approval, "requesting_unit")],
+        channel=channel,
+        address=client_address(request),
+    )
+    return approval
+
+
+def approval_steps(approval: Approval) -> list[Step]:
+    return list(approval.steps.select_related("unit", "decided_by", "on_behalf_of"))
+
+
+def delegations_of(*, actor: Person) -> QuerySet[Delegation]:
+    return (
+        Delegation.objects.filter(Q(delegator=actor) | Q(delegate=actor))
+        .select_related("delegator", "delegate")
+        .order_by("-ends", "-id")
+    )

@@ -1,0 +1,1 @@
+"""Operations: request ids, JSON logs, metrics, health checks, backup and restore."""

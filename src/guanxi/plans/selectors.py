@@ -1,0 +1,177 @@
+"""Reads of unit plans, always through the access module; totals are SQL aggregates."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+
+from guanxi.access.models import Channel
+from guanxi.access.scope import User, fetch, visible
+from guanxi.organisation.models import Unit
+from guanxi.plans.models import Plan, PlanItem, PlanStatus
+from guanxi.policy.loader import current as current_policy
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    kind: str = ""
+    period: str = ""
+    starts: datetime.date | None = None
+    status: str = ""
+    unit: int | None = None
+
+
+def plan_list(*, actor: User, filters: PlanFilters) -> QuerySet[Plan]:
+    """Plans of the actor's unit line, newest first."""
+    rows = visible(actor, Plan.objects.all(), "plan.view", "unit")
+    for name in ("kind", "period", "starts", "status"):
+        if value := getattr(filters, name):
+            rows = rows.filter(**{name: value})
+    if filters.unit:
+        rows = rows.filter(unit_id=filters.unit)
+    return rows.select_related("unit").order_by("-id")
+
+
+def with_totals(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """One grouped query: item count, distinct customers and cost per plan."""
+    return plans.annotate(
+        item_count=Count("items"),
+        customer_count=Count("items__customer", distinct=True),
+        cost_total=Coalesce(Sum("items__cost"), ZERO),
+    )
+
+
+def plan_totals(plan: Plan) -> dict[str, Any]:
+    return PlanItem.objects.filter(plan=plan).aggregate(
+        item_count=Count("id"),
+        customer_count=Count("customer", distinct=True),
+        cost_total=Coalesce(Sum("cost"), ZERO),
+    )
+
+
+def plan_get(*, actor: User, pk: int, channel: Channel, request: HttpRequest | None = None) -> Plan:
+    return fetch(
+        actor,
+        Plan.objects.select_related("unit", "decided_by", "created_by"),
+        "plan.view",
+        channel=channel,
+        request=request,
+        unit_field="unit",
+        pk=pk,
+    )
+
+
+def plan_items(plan: Plan) -> QuerySet[PlanItem]:
+    return (
+        PlanItem.objects.filter(plan=plan)
+        .select_related("customer")
+        .prefetch_related("key_persons", "our_people")
+        .order_by("when", "id")
+    )
+
+
+def item_get(
+    *, actor: User, pk: int, channel: Channel, request: HttpRequest | None = None
+) -> PlanItem:
+    return fetch(
+        actor,
+        PlanItem.objects.select_related("plan", "plan__unit", "customer"),
+        "plan.view",
+        channel=channel,
+        request=request,
+        unit_field="plan__unit",
+        pk=pk,
+    )
+
+
+def consolidation(*, actor: User, kind: str, period: str, starts: datetime.date) -> QuerySet[Plan]:
+    """Every unit's plan for the period, side by side, with totals (PLAN-4)."""
+    rows = visible(actor, Plan.objects.all(), "plan.consolidate", "unit")
+    rows = rows.filter(kind=kind, period=period, starts=starts)
+    return with_totals(rows.select_related("unit", "decided_by")).order_by("unit__path")
+
+
+def company_items(*, actor: User, period: str, starts: datetime.date) -> QuerySet[PlanItem]:
+    """The company plan: HQ's own items plus the accepted unit plans for the period."""
+    hq = current_policy().root_kind().key
+    rows = visible(actor, PlanItem.objects.all(), "plan.consolidate", "plan__unit")
+    return rows.filter(
+        Q(plan__unit__kind=hq) | Q(plan__status=PlanStatus.ACCEPTED),
+        plan__period=period,
+        plan__starts=starts,
+    )
+
+
+@dataclass(frozen=True)
+class CompanyTotals:
+    by_unit: list[dict[str, Any]]
+    by_kind: list[dict[str, Any]]
+    total: dict[str, Any]
+
+
+def company_totals(items: QuerySet[PlanItem]) -> CompanyTotals:
+    """Per unit and kind, per kind, and overall, from one pass over the period's items.
+
+    One query of four narrow columns: three GROUP BY queries with COUNT(DISTINCT customer)
+    took a second for a month of 48,000 items; counting in Python takes a tenth of that, and
+    the distinct customers of a kind or of the whole plan are counted exactly (a customer in
+    two units' plans is one customer of the company plan)."""
+    groups: dict[tuple[int, str], _Sums] = {}
+    kinds: dict[str, _Sums] = {}
+    overall = _Sums()
+    rows = items.values_list("plan__unit_id", "plan__kind", "customer_id", "cost")
+    for unit_id, kind, customer_id, cost in rows.iterator(chunk_size=5000):
+        for sums in (
+            groups.setdefault((unit_id, kind), _Sums()),
+            kinds.setdefault(kind, _Sums()),
+            overall,
+        ):
+            sums.add(customer_id, cost)
+    units = {
+        pk: (name, path)
+        for pk, name, path in Unit.objects.filter(
+            pk__in={unit_id for unit_id, _kind in groups}
+        ).values_list("pk", "name", "path")
+    }
+    by_unit = [
+        {
+            "plan__unit_id": unit_id,
+            "plan__unit__name": units[unit_id][0],
+            "plan__unit__path": units[unit_id][1],
+            "plan__kind": kind,
+            **sums.as_dict(),
+        }
+        for (unit_id, kind), sums in sorted(
+            groups.items(), key=lambda pair: (units[pair[0][0]][1], pair[0][1])
+        )
+    ]
+    by_kind = [{"plan__kind": kind, **sums.as_dict()} for kind, sums in sorted(kinds.items())]
+    return CompanyTotals(by_unit=by_unit, by_kind=by_kind, total=overall.as_dict())
+
+
+@dataclass
+class _Sums:
+    items: int = 0
+    cost: Decimal = Decimal("0")
+    customers: set[int] = field(default_factory=set)
+
+    def add(self, customer_id: int | None, cost: Decimal | None) -> None:
+        self.items += 1
+        self.cost += cost or Decimal("0")
+        if customer_id is not None:
+            self.customers.add(customer_id)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "item_count": self.items,
+            "customer_count": len(self.customers),
+            "cost_total": self.cost,
+        }

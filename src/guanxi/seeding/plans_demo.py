@@ -1,0 +1,222 @@
+"""Demo plans, activities and approvals: every state a person meets in the first week.
+
+Called by the demo loader after customers and the archive exist: `load_plans(units, people)`.
+Everything goes through the services, so the demo obeys the same rules as real use.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from guanxi.activities import services as activities
+from guanxi.approvals import services as approvals
+from guanxi.customers.models import Contact, Customer
+from guanxi.organisation.models import Person, Unit
+from guanxi.plans import services as plans
+from guanxi.plans.models import Plan
+
+CARE_ITEMS = [
+    ("春节前客户高层走访慰问", "天津滨海新区", "公司台历、茶叶礼盒", Decimal("18000")),
+    ("渤海作业区客户技术交流晚宴", "天津塘沽", "公司纪念品", Decimal("45000")),
+    ("三八节女性客户代表座谈", "北京朝阳区", "丝巾", Decimal("6500")),
+]
+SEMINAR_ITEMS = [
+    ("海上钻完井提速提效技术研讨会", "天津滨海新区", "会议纪念品", Decimal("68000")),
+    ("深水固井与完井新工艺交流会", "湛江坡头区", "技术资料汇编", Decimal("42000")),
+]
+VISIT_CONTENT = [
+    "钻井作业结束后回访，了解作业质量与进度评价",
+    "听取客户对固井服务反应速度的意见",
+    "回访测井作业，收集对技术水平与人员素质的反馈",
+]
+
+
+def _customers(unit: Unit, count: int) -> list[Customer]:
+    return list(Customer.objects.filter(owning_unit=unit).order_by("id")[:count])
+
+
+def _key_persons(customer: Customer) -> list[Contact]:
+    return list(Contact.objects.filter(customer=customer, is_key=True)[:2])
+
+
+def _care_plan(
+    unit: Unit, actor: Person, day: datetime.date, period: str = "month", kind: str = "care"
+) -> Plan:
+    plan = plans.plan_open(actor=actor, unit=unit, kind=kind, period=period, day=day)
+    rows = SEMINAR_ITEMS if kind == "seminar" else CARE_ITEMS
+    for n, (customer, (name, place, gifts, cost)) in enumerate(
+        zip(_customers(unit, len(rows)), rows, strict=False)
+    ):
+        plans.item_add(
+            actor=actor,
+            plan=plan,
+            data=plans.ItemData(
+                when=plan.starts + datetime.timedelta(days=5 + 7 * n),
+                name=name,
+                place=place,
+                customer=customer,
+                customer_count=4 + n,
+                key_persons=_key_persons(customer),
+                gifts=gifts,
+                documents="技术交流材料、公司业绩手册" if kind == "seminar" else "",
+                our_people=[actor],
+                cost=cost,
+            ),
+        )
+    plan.refresh_from_db()
+    return plan
+
+
+def _visit_plan(unit: Unit, actor: Person, day: datetime.date) -> Plan:
+    plan = plans.plan_open(actor=actor, unit=unit, kind="visit", period="quarter", day=day)
+    for n, (customer, content) in enumerate(zip(_customers(unit, 3), VISIT_CONTENT, strict=False)):
+        plans.item_add(
+            actor=actor,
+            plan=plan,
+            data=plans.ItemData(
+                when=plan.starts + datetime.timedelta(days=10 + 20 * n),
+                customer=customer,
+                key_persons=_key_persons(customer),
+                content=content,
+                our_people=[actor],
+            ),
+        )
+    plan.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def load_plans(units: dict[str, Unit], people: dict[str, Person]) -> int:
+    """Plans in every state, activities and approvals; returns how many plans it made."""
+    if Plan.objects.exists():
+        return 0
+    day = timezone.localdate()
+    hq, div1, branch = people["hq.manager"], people["div1.manager"], people["branch1.manager"]
+    accepted = _care_plan(units["DIV1"], div1, day)
+    accepted = plans.plan_submit(actor=div1, plan=accepted, version=accepted.version)
+    accepted = plans.plan_accept(actor=hq, plan=accepted, version=accepted.version)
+    waiting = _visit_plan(units["DIV1"], people["div1.staff"], day)
+    plans.plan_submit(actor=people["div1.staff"], plan=waiting, version=waiting.version)
+    returned = _care_plan(units["BR1"], branch, day)
+    returned = plans.plan_submit(actor=branch, plan=returned, version=returned.version)
+    plans.plan_return(
+        actor=hq,
+        plan=returned,
+        version=returned.version,
+        comment="晚宴费用偏高，请压缩至三万元以内并补充客户人员职务",
+    )
+    _care_plan(units["HQ"], people["hq.staff"], day)
+    _quarter_and_year(units, people, day)
+    _activities(units, people, accepted)
+    today = timezone.localdate()
+    approvals.delegation_create(
+        actor=hq,
+        delegate=people["hq.staff"],
+        starts=today + datetime.timedelta(days=20),
+        ends=today + datetime.timedelta(days=27),
+        note="赴湛江分公司检查工作期间",
+    )
+    return Plan.objects.count()
+
+
+def _quarter_and_year(
+    units: dict[str, Unit], people: dict[str, Person], day: datetime.date
+) -> None:
+    """Every unit's care plan for the quarter and seminar plan for the year, in every state.
+
+    DIV3 and BR2 have no demo login of their own; HQ marketing staff keep their plans, as HQ does
+    when a unit sends its plan on paper."""
+    hq, keeper = people["hq.manager"], people["hq.staff"]
+    actors = {
+        "DIV1": people["div1.manager"],
+        "DIV2": people["div2.staff"],
+        "DIV3": keeper,
+        "BR1": people["branch1.manager"],
+        "BR2": keeper,
+    }
+    outcome = {  # unit -> (quarter care plan, year seminar plan)
+        "DIV1": ("accepted", "accepted"),
+        "DIV2": ("submitted", "accepted"),
+        "DIV3": ("accepted", "submitted"),
+        "BR1": ("returned", "draft"),
+        "BR2": ("submitted", "accepted"),
+    }
+    for code, states in outcome.items():
+        for (period, kind), state in zip(
+            (("quarter", "care"), ("year", "seminar")), states, strict=True
+        ):
+            plan = _care_plan(units[code], actors[code], day, period=period, kind=kind)
+            if state == "draft":
+                continue
+            plan = plans.plan_submit(actor=actors[code], plan=plan, version=plan.version)
+            if state == "accepted":
+                plans.plan_accept(actor=hq, plan=plan, version=plan.version)
+            elif state == "returned":
+                plans.plan_return(
+                    actor=hq,
+                    plan=plan,
+                    version=plan.version,
+                    comment="请补充每项活动的客户人员职务，并说明技术交流晚宴的必要性",
+                )
+    _care_plan(units["HQ"], keeper, day, period="quarter")
+    _care_plan(units["HQ"], keeper, day, period="year", kind="seminar")
+
+
+def _activities(units: dict[str, Unit], people: dict[str, Person], accepted: Plan) -> None:
+    staff = people["div1.staff"]
+    items = list(accepted.items.order_by("when", "id"))
+    for item in items[:2]:
+        activities.activity_record(
+            actor=staff,
+            plan_item=item,
+            data=activities.ActivityData(
+                name=item.name,
+                date=item.when,
+                place=item.place,
+                customer=item.customer,
+                our_people=[staff, people["div1.manager"]],
+                cost=item.cost,
+                result="客户高层出席，对我方作业质量评价较高，提出下季度增加一口调整井的意向",
+            ),
+        )
+    cheap = activities.activity_record(
+        actor=staff,
+        plan_item=items[-1],
+        data=activities.ActivityData(
+            name=items[-1].name,
+            date=items[-1].when,
+            place=items[-1].place,
+            cost=Decimal("5800"),
+            our_people=[staff],
+            result="座谈气氛融洽，收集到两条服务改进建议",
+        ),
+    )
+    activities.activity_write_off(actor=people["finance"], activity=cheap, version=cheap.version)
+    activities.activity_record(
+        actor=staff,
+        unit=units["DIV1"],
+        kind="care",
+        data=activities.ActivityData(
+            name="客户单位总工程师住院探望",
+            date=timezone.localdate() + datetime.timedelta(days=3),
+            place="天津医科大学总医院",
+            cost=Decimal("1200"),
+            our_people=[staff],
+        ),
+    )
+    activities.activity_record(
+        actor=people["hq.staff"],
+        unit=units["HQ"],
+        kind="seminar",
+        data=activities.ActivityData(
+            name="海上钻完井新技术研讨会",
+            date=timezone.localdate() + datetime.timedelta(days=40),
+            place="北京燕郊总部",
+            cost=Decimal("86000"),
+            our_people=[people["hq.staff"]],
+        ),
+    )

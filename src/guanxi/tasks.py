@@ -1,0 +1,31 @@
+"""Background tasks. Each is idempotent: running it twice, or after a killed run, sends nothing
+twice (acks_late redelivers a task whose worker died)."""
+
+from __future__ import annotations
+
+import logging
+
+from guanxi.celery import app
+
+logger = logging.getLogger(__name__)
+
+
+@app.task(name="guanxi.outbox.deliver_due", ignore_result=True)
+def deliver_outbox(limit: int = 100) -> dict[str, int]:
+    """Deliver due outbox messages; the outbox's claim-with-lease makes a rerun harmless."""
+    from guanxi.outbox.services import deliver_due
+
+    report = deliver_due(limit=limit)
+    counts = {key: len(ids) for key, ids in vars(report).items()}
+    if any(counts.values()):
+        logger.info("outbox delivery", extra={"outbox": counts})
+    return counts
+
+
+@app.task(name="guanxi.access.chain_pending", ignore_result=True)
+def chain_reads() -> int:
+    """Move registered reads from the journal into the hash chain; harmless to run twice (the
+    head lock orders the moves, and an empty journal moves nothing)."""
+    from guanxi.access.register import chain_pending
+
+    return chain_pending(wait=False)
