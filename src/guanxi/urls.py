@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", ops_views.metrics, name="metrics"),
+    # first: the API is the busiest prefix, and no page path starts with it
+    path("api/", include("guanxi.api.urls")),
     path("", views.home, name="home"),
     path("customers/", views.customer_list_page, name="customer-list"),
     path("customers/<int:pk>/", views.customer_detail_page, name="customer-detail"),
@@ -38,5 +40,4 @@ urlpatterns = [
     path("keycustomers/", include("guanxi.web.keycustomers_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/", include("guanxi.api.urls")),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework import serializers
 
-from guanxi.api.fieldcache import CachedFields
+from guanxi.api.fieldcache import CachedFields, _readers
 from guanxi.api.serializers import CustomerSerializer
 from guanxi.customers.models import Customer
 
@@ -56,3 +56,33 @@ def test_nested_serializers_and_children_are_copied_not_shared() -> None:
     checked = Nested(data=data)
     assert checked.is_valid(), checked.errors
     assert checked.validated_data == data
+
+
+class WithMethod(CachedFields, Plain):
+    shout = serializers.SerializerMethodField()
+
+    def get_shout(self, customer: Customer) -> str:
+        return f"{customer.name}{self.context.get('mark', '')}"
+
+    class Meta(Plain.Meta):
+        fields = [*Plain.Meta.fields, "shout"]
+
+
+@pytest.mark.django_db
+def test_shared_readers_read_exactly_what_drf_reads(make_customer) -> None:  # type: ignore[no-untyped-def]
+    customer = make_customer("DIV1")
+    assert _readers(CustomerSerializer) is not None  # the customer detail takes the shared path
+    drf_own = serializers.Serializer.to_representation(CustomerSerializer(customer), customer)
+    assert CustomerSerializer(customer).data == drf_own
+    assert list(CustomerSerializer(customer).data) == list(drf_own)  # same keys, same order
+    customer.cooperation_since = None  # a None value answers None, as in DRF
+    assert CustomerSerializer(customer).data["cooperation_since"] is None
+
+
+@pytest.mark.django_db
+def test_a_field_that_reads_the_context_keeps_the_ordinary_path(make_customer) -> None:  # type: ignore[no-untyped-def]
+    customer = make_customer("DIV1")
+    assert _readers(WithMethod) is None
+    first = WithMethod(customer, context={"mark": "！"}).data["shout"]
+    second = WithMethod(customer, context={"mark": "？"}).data["shout"]
+    assert (first, second) == (f"{customer.name}！", f"{customer.name}？")
