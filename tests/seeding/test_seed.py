@@ -19,19 +19,48 @@ from guanxi.approvals.services import blocking
 from guanxi.customers.keys import name_key, pinyin_keys
 from guanxi.customers.models import (
     Contact,
+    ContractSummary,
     Customer,
     CustomerDepartment,
     Dealing,
+    MarketReport,
     Operation,
     Relationship,
+    RelationshipEvent,
 )
 from guanxi.history.models import Change
+from guanxi.keycustomers.models import (
+    ActionPlanRow,
+    Campaign,
+    CampaignTarget,
+    ContactPlanRow,
+    CustomerPlan,
+    FollowUp,
+    ItineraryRow,
+    RevenuePlanRow,
+    VisitPlan,
+)
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.plans.models import Plan, PlanItem
 from guanxi.seeding.generator import PROFILES, records
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TINY = PROFILES["tiny"]
+# the record types of the archive's history and of key-customer work, by generator name
+LATER_TYPES = {
+    "relationship_events": RelationshipEvent,
+    "contract_summaries": ContractSummary,
+    "market_reports": MarketReport,
+    "visit_plans": VisitPlan,
+    "itinerary_rows": ItineraryRow,
+    "follow_ups": FollowUp,
+    "customer_plans": CustomerPlan,
+    "contact_plan_rows": ContactPlanRow,
+    "action_plan_rows": ActionPlanRow,
+    "revenue_plan_rows": RevenuePlanRow,
+    "campaigns": Campaign,
+    "campaign_targets": CampaignTarget,
+}
 
 
 def seed(number: int = 7) -> None:
@@ -54,6 +83,20 @@ def fingerprint() -> str:
         (Approval, ("id", "subject_id", "status", "amount", "title")),
         (Step, ("approval_id", "position", "decision", "decided_by_id")),
         (AccessLogEntry, ("seq", "hash")),
+        (RelationshipEvent, ("id", "relationship_id", "at", "by_id", "state", "holders", "note")),
+        (ContractSummary, ("id", "dealing_id", "written_on", "author_id", "summary")),
+        (MarketReport, ("id", "unit_id", "author_id", "month", "title", "body", "major")),
+        (VisitPlan, ("id", "customer_id", "theme", "starts_on", "status", "created_by_id")),
+        (VisitPlan.their_people.through, ("id", "visitplan_id", "contact_id")),
+        (VisitPlan.our_people.through, ("id", "visitplan_id", "person_id")),
+        (ItineraryRow, ("id", "visit_id", "day", "time", "activity")),
+        (FollowUp, ("id", "visit_id", "title", "owner_id", "due_on", "status", "done_at")),
+        (CustomerPlan, ("id", "customer_id", "year", "owner_id", "summary")),
+        (ContactPlanRow, ("id", "plan_id", "our_person_id", "their_person_id", "position")),
+        (ActionPlanRow, ("id", "plan_id", "action", "owner_id", "starts_on", "status")),
+        (RevenuePlanRow, ("id", "plan_id", "contract_amount", "win_rate", "margin", "profit")),
+        (Campaign, ("id", "title", "starts_on", "ends_on", "status", "created_by_id")),
+        (CampaignTarget, ("id", "campaign_id", "customer_id", "unit_id", "intent", "status")),
     ):
         for row in model.objects.order_by("pk").values_list(*fields):
             digest.update(repr(row).encode())
@@ -74,6 +117,8 @@ def test_tiny_profile_fills_every_table_with_the_planned_counts() -> None:
     assert AccessLogEntry.objects.count() == TINY.access_log
     assert Activity.objects.count() == TINY.activities
     assert Plan.objects.filter(status="accepted").exists()
+    for name, model in LATER_TYPES.items():
+        assert model.objects.count() == planned[name] > 0, name
     # an activity is done by someone of its customer's line, at a customer of its unit
     activity = Activity.objects.select_related("customer").first()
     assert activity is not None

@@ -1,7 +1,8 @@
 """The large-data generator behind `guanxi seed` (issue 5): deterministic, bulk, both databases.
 
 `run()` fills the database with one organisation and its history by calling the registered
-generators (records.REGISTRY) in order, each writing its table by COPY or executemany.
+generators (records.REGISTRY: those of records, archive, keycustomers, visits) in order,
+each writing its table by COPY or executemany.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from django.db import connection, transaction
 from guanxi.customers.models import Customer
 from guanxi.organisation.models import Unit
 from guanxi.policy.loader import current as current_policy
-from guanxi.seeding.generator import bulk, records
+
+# archive, keycustomers and visits register their generators when imported, in this order,
+# after those of records (which each imports)
+from guanxi.seeding.generator import archive, bulk, keycustomers, records, visits  # noqa: F401
 from guanxi.seeding.generator.profiles import PROFILES, Profile
 
 __all__ = ["PROFILES", "NotEmpty", "Profile", "run"]
@@ -38,7 +42,7 @@ def run(profile: Profile, seed: int, step: Step | None = None) -> dict[str, tupl
             "the database already holds units or customers; seed a freshly migrated database"
         )
     ctx = records.Context(profile=profile, seed=seed, policy=current_policy())
-    planned = records.planned(profile)
+    planned = records.planned(profile, ctx.policy)
     results: dict[str, tuple[int, float]] = {}
     with bulk.loading():
         for name, function in records.REGISTRY:

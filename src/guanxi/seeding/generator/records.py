@@ -4,6 +4,10 @@ Rows link by id arithmetic rather than by lookups: customer `i` has id `ids.cust
 departments, contacts and dealing sit at ids computed from `i`, so a generator never reads
 back what an earlier one wrote and memory stays flat at a million customers. A new record type
 is one function decorated with `@generator("name")` that yields rows to `bulk.write`.
+
+Generators run in the order they are registered: these first, then those of `archive`
+(relationship events, contract summaries, market reports), `keycustomers` (customer plans,
+campaigns) and `visits`, which build on them and are imported after this module.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection
@@ -66,7 +70,9 @@ class People:
 
     by_unit_role: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     usernames: dict[int, str] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)  # as str(person) shows them
     readers_by_unit: dict[int, list[int]] = field(default_factory=dict)
+    granted: dict[tuple[str, int, bool], list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,6 +82,7 @@ class Context:
     policy: Policy
     unit_ids: list[int] = field(default_factory=list)
     unit_codes: list[str] = field(default_factory=list)
+    unit_names: list[str] = field(default_factory=list)
     unit_paths: dict[int, str] = field(default_factory=dict)
     people: People = field(default_factory=People)
     customer_base: int = 0
@@ -132,10 +139,17 @@ def _moment(rng: random.Random) -> datetime.datetime:
     return HISTORY_START + datetime.timedelta(seconds=rng.randrange(_SPAN_SECONDS))
 
 
+def on_day(day: datetime.date, hour: int) -> datetime.datetime:
+    """`hour` o'clock on `day`, but never after the end of the history."""
+    return min(
+        datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC), HISTORY_END
+    )
+
+
 # Organisation ---------------------------------------------------------------------------------
 
 
-def _unit_plan(policy: Policy, profile: Profile) -> list[tuple[str, str, int | None]]:
+def unit_plan(policy: Policy, profile: Profile) -> list[tuple[str, str, int | None]]:
     """(code, kind, parent index) for the tree the policy's unit kinds allow."""
     root = policy.root_kind()
     plan: list[tuple[str, str, int | None]] = [("HQ", root.key, None)]
@@ -155,7 +169,7 @@ def _unit_plan(policy: Policy, profile: Profile) -> list[tuple[str, str, int | N
 def units(ctx: Context) -> int:
     rng = ctx.rng("units")
     base = ctx.base(Unit)
-    plan = _unit_plan(ctx.policy, ctx.profile)
+    plan = unit_plan(ctx.policy, ctx.profile)
     rows: list[Row] = []
     for index, (code, kind_key, parent) in enumerate(plan):
         unit_id = base + 1 + index
@@ -167,6 +181,7 @@ def units(ctx: Context) -> int:
         kind = ctx.policy.unit_kinds[kind_key]
         city = "北京" if parent is None else rng.choice(pools.CITIES)
         name = f"{city}{kind.name_zh}"
+        ctx.unit_names.append(name)
         rows.append((unit_id, parent_id, kind_key, code, name, f"{city} {kind.name_en}", path))
     return write(Unit, ("id", "parent_id", "kind", "code", "name", "name_en", "path"), rows)
 
@@ -198,6 +213,7 @@ def people(ctx: Context) -> int:
                 person_id = base + 1 + len(person_rows)
                 username = f"{code.lower()}.{role}" + ("" if n == 1 else str(n))
                 superuser = index == 0 and role == "admin"
+                display_name = "".join(pools.person_name(rng))
                 person_rows.append(
                     (
                         person_id,
@@ -208,7 +224,7 @@ def people(ctx: Context) -> int:
                         superuser,
                         True,
                         joined,
-                        "".join(pools.person_name(rng)),
+                        display_name,
                         pools.mobile(rng),
                     )
                 )
@@ -217,6 +233,7 @@ def people(ctx: Context) -> int:
                 )
                 ctx.people.by_unit_role.setdefault((unit_id, role), []).append(person_id)
                 ctx.people.usernames[person_id] = username
+                ctx.people.names[person_id] = display_name
     for unit_id in ctx.unit_ids:
         line = [int(part) for part in ctx.unit_paths[unit_id].strip("/").split("/")]
         ctx.people.readers_by_unit[unit_id] = [
@@ -245,7 +262,51 @@ def people(ctx: Context) -> int:
     return written
 
 
+def grantees(ctx: Context, grant: str, unit_id: int, *, own_unit: bool = False) -> list[int]:
+    """People whose role grants `grant` over `unit_id`: members of the unit or of a unit above
+    it (a membership covers its unit's subtree), or only of the unit itself with `own_unit`.
+    HQ's manager when nobody is found, so every record has someone entitled to write it."""
+    key = (grant, unit_id, own_unit)
+    found = ctx.people.granted.get(key)
+    if found is None:
+        roles = [r.key for r in ctx.policy.roles.values() if grant in r.grants]
+        line = [int(part) for part in ctx.unit_paths[unit_id].strip("/").split("/")]
+        units = [unit_id] if own_unit else line
+        by_unit_role = ctx.people.by_unit_role
+        found = [p for u in units for role in roles for p in by_unit_role.get((u, role), [])]
+        if not found and own_unit:
+            found = grantees(ctx, grant, unit_id)
+        found = found or ctx.people.by_unit_role[(ctx.unit_ids[0], "manager")][:1]
+        ctx.people.granted[key] = found
+    return found
+
+
 # Customers ------------------------------------------------------------------------------------
+
+_MASK = (1 << 64) - 1
+
+
+def spread(n: int, salt: int) -> int:
+    """A well-mixed 64-bit number from `n` (splitmix64): structure derived from an index
+    alone, so later generators know it without reading rows back."""
+    z = (n * 0x9E3779B97F4A7C15 + salt) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
+
+
+_TIER_SALT = 7
+
+
+def tier_index(i: int, tiers: int) -> int:
+    """Customer i's tier, 0 the highest, from i alone: each tier holds four times as many
+    customers as the one above it. Visits and customer plans go to the top tiers by it."""
+    draw = spread(i, _TIER_SALT) % ((4**tiers - 1) // 3)
+    index, bound = 0, 1
+    while draw >= bound:
+        index += 1
+        bound += 4**index
+    return index
 
 
 def _credit_code(rng: random.Random, index: int) -> str:
@@ -260,9 +321,8 @@ def _credit_code(rng: random.Random, index: int) -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def _tiers(ctx: Context) -> tuple[list[str], list[int]]:
-    tiers = [t.key for t in ctx.policy.tiers_by_rank()]
-    return tiers, [4**i for i in range(len(tiers))]  # the higher the tier, the fewer customers
+def _tiers(ctx: Context) -> list[str]:
+    return [t.key for t in ctx.policy.tiers_by_rank()]
 
 
 def _options(ctx: Context, dimension: str) -> list[str]:
@@ -275,7 +335,7 @@ def customers(ctx: Context) -> int:
     rng = ctx.rng("customers")
     ctx.customer_base = ctx.base(Customer)
     total = ctx.profile.customers
-    tiers, weights = _tiers(ctx)
+    tiers = _tiers(ctx)
     dims = {d: _options(ctx, d) for d in ("industry", "scale", "value", "credit", "loyalty")}
     sources = list(ctx.policy.sources) or [""]
     unit_weights = [10 if i == 0 else 3 for i in range(len(ctx.unit_ids))]
@@ -295,7 +355,7 @@ def customers(ctx: Context) -> int:
                 "".join(parts),
                 _credit_code(rng, ctx.customer_base + i),
                 unit_id,
-                rng.choices(tiers, weights)[0],
+                tiers[tier_index(i, len(tiers))],
                 *(rng.choice(dims[d]) for d in dims),
                 rng.randint(1995, 2026),
                 rng.choice(managers) if managers and rng.random() < 0.7 else None,
@@ -414,31 +474,53 @@ def contacts(ctx: Context) -> int:
     )
 
 
-@generator("relationships")
-def relationships(ctx: Context) -> int:
+class RelationshipFacts(NamedTuple):
+    """What the relationships generator decided for one key person."""
+
+    id: int
+    customer: int  # index
+    contact_id: int
+    holder: int
+    buying_role: str
+    state: str
+    updated_at: datetime.datetime
+
+
+def relationship_facts(ctx: Context) -> Iterator[RelationshipFacts]:
+    """The relationships in id order, drawn from the generator's own random stream: the
+    relationship events replay it to agree with the relationships without reading them back."""
     rng = ctx.rng("relationships")
-    base = ctx.base(Relationship)
-    through = Relationship.holders.through
-    holder_base = ctx.base(through)
-    contact_base = ctx.ids["contact"]
+    base, contact_base = ctx.ids["relationship"], ctx.ids["contact"]
     roles = [r.value for r in BuyingRole]
     states = [s.value for s in RelationshipState]
+    n = 0
+    for i in range(ctx.profile.customers):
+        readers = ctx.people.readers_by_unit[ctx.customer_unit[i]]
+        for k in range(key_persons(i)):
+            n += 1
+            holder = rng.choice(readers)
+            yield RelationshipFacts(
+                base + n,
+                i,
+                contact_base + 1 + i * CONTACTS_PER_CUSTOMER + k,
+                holder,
+                rng.choice(roles),
+                rng.choice(states),
+                _moment(rng),
+            )
+
+
+@generator("relationships")
+def relationships(ctx: Context) -> int:
+    ctx.ids["relationship"] = base = ctx.base(Relationship)
+    through = Relationship.holders.through
+    holder_base = ctx.base(through)
     holders: list[Row] = []
 
     def rows() -> Iterator[Row]:
-        n = 0
-        for i in range(ctx.profile.customers):
-            readers = ctx.people.readers_by_unit[ctx.customer_unit[i]]
-            for k in range(key_persons(i)):
-                n += 1
-                holders.append((holder_base + n, base + n, rng.choice(readers)))
-                yield (
-                    base + n,
-                    contact_base + 1 + i * CONTACTS_PER_CUSTOMER + k,
-                    rng.choice(roles),
-                    rng.choice(states),
-                    _moment(rng),
-                )
+        for r in relationship_facts(ctx):
+            holders.append((holder_base + r.id - base, r.id, r.holder))
+            yield r.id, r.contact_id, r.buying_role, r.state, r.updated_at
 
     written = write(
         Relationship, ("id", "contact_id", "buying_role", "state", "updated_at"), counted(rows())
@@ -452,45 +534,47 @@ def dealing_status(i: int) -> str:
     return STATUSES[(i * 2654435761 >> 7) % len(STATUSES)]
 
 
+def dealing_rows(ctx: Context) -> Iterator[Row]:
+    """Customer i's dealing, in id order, from the generator's own random stream (contract
+    summaries replay it to be written after the contract was signed)."""
+    rng = ctx.rng("dealings")
+    base = ctx.ids["dealing"]
+    for i in range(ctx.profile.customers):
+        status = dealing_status(i)
+        contract = status not in OPPORTUNITY_STATUSES
+        year = rng.randrange(HISTORY_END.year - HISTORY_YEARS + 1, HISTORY_END.year + 1)
+        yield (
+            base + 1 + i,
+            ctx.customer_base + 1 + i,
+            DealingKind.CONTRACT.value if contract else DealingKind.OPPORTUNITY.value,
+            status,
+            f"{rng.choice(pools.SEAS)}{rng.choice(pools.OPERATIONS)}项目",
+            f"HT-{year}-{i:07d}" if contract else "",
+            Decimal(rng.randrange(200_000, 80_000_000, 10_000)),
+            datetime.date(year, rng.randint(1, 6), rng.randint(1, 28)) if contract else None,
+            ctx.customer_unit[i],
+            _moment(rng),
+        )
+
+
+DEALING_COLUMNS = (
+    "id",
+    "customer_id",
+    "kind",
+    "status",
+    "title",
+    "contract_number",
+    "amount",
+    "signed_on",
+    "our_unit_id",
+    "created_at",
+)
+
+
 @generator("dealings")
 def dealings(ctx: Context) -> int:
-    rng = ctx.rng("dealings")
-    ctx.ids["dealing"] = base = ctx.base(Dealing)
-
-    def rows() -> Iterator[Row]:
-        for i in range(ctx.profile.customers):
-            status = dealing_status(i)
-            contract = status not in OPPORTUNITY_STATUSES
-            year = rng.randrange(HISTORY_END.year - HISTORY_YEARS + 1, HISTORY_END.year + 1)
-            yield (
-                base + 1 + i,
-                ctx.customer_base + 1 + i,
-                DealingKind.CONTRACT.value if contract else DealingKind.OPPORTUNITY.value,
-                status,
-                f"{rng.choice(pools.SEAS)}{rng.choice(pools.OPERATIONS)}项目",
-                f"HT-{year}-{i:07d}" if contract else "",
-                Decimal(rng.randrange(200_000, 80_000_000, 10_000)),
-                datetime.date(year, rng.randint(1, 6), rng.randint(1, 28)) if contract else None,
-                ctx.customer_unit[i],
-                _moment(rng),
-            )
-
-    return write(
-        Dealing,
-        (
-            "id",
-            "customer_id",
-            "kind",
-            "status",
-            "title",
-            "contract_number",
-            "amount",
-            "signed_on",
-            "our_unit_id",
-            "created_at",
-        ),
-        counted(rows()),
-    )
+    ctx.ids["dealing"] = ctx.base(Dealing)
+    return write(Dealing, DEALING_COLUMNS, counted(dealing_rows(ctx)))
 
 
 @generator("operations")
@@ -538,7 +622,7 @@ def operations(ctx: Context) -> int:
 # Plans and activities -----------------------------------------------------------------------
 
 
-def _months() -> Iterator[datetime.date]:
+def months() -> Iterator[datetime.date]:
     month = HISTORY_START.date().replace(day=1)
     while month <= HISTORY_END.date():
         yield month
@@ -560,7 +644,7 @@ def plans(ctx: Context) -> int:
             for kind in PlanKind.values:
                 rule = ctx.policy.plans.get(kind)
                 period = rule.periods[0] if rule and rule.periods else Period.MONTH.value
-                starts = sorted({period_start(period, m) for m in _months()})
+                starts = sorted({period_start(period, m) for m in months()})
                 for index, start in enumerate(starts):
                     n += 1
                     last = index == len(starts) - 1
@@ -955,8 +1039,15 @@ def _month_partitions() -> None:
             month = partitions.next_month(month)
 
 
-def planned(profile: Profile) -> dict[str, int]:
-    """How many rows each generator will write, for the progress bars."""
+def planned(profile: Profile, policy: Policy | None = None) -> dict[str, int]:
+    """How many rows each generator will write, for the progress bars (under `policy`, by
+    default the current one: the organisation and the tiers come from it)."""
+    from guanxi.seeding.generator import archive, keycustomers, visits
+
+    if policy is None:
+        from guanxi.policy.loader import current
+
+        policy = current()
     customers_n = profile.customers
     return {
         "customers": customers_n,
@@ -969,11 +1060,16 @@ def planned(profile: Profile) -> dict[str, int]:
         "activities": profile.activities,
         "approvals": profile.activities // 9,
         "access_log": profile.access_log,
+        **archive.planned(profile, policy),
+        **keycustomers.planned(profile, policy),
+        **visits.planned(profile),
     }
 
 
 def sequences_models() -> list[type[Model]]:
     """Tables written with explicit ids, whose PostgreSQL sequences must move past them."""
+    from guanxi.seeding.generator import archive, keycustomers, visits
+
     return [
         Unit,
         Person,
@@ -989,6 +1085,9 @@ def sequences_models() -> list[type[Model]]:
         PlanItem,
         Activity,
         Approval,
+        *archive.SEQUENCES,
+        *keycustomers.SEQUENCES,
+        *visits.SEQUENCES,
     ]
 
 
