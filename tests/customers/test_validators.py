@@ -50,3 +50,28 @@ def test_malformed_codes_are_refused(code: str) -> None:
 def test_pinyin_keys() -> None:
     assert pinyin_keys("中海油田服务") == ("zhonghaiyoutianfuwu", "zhytfw")
     assert pinyin_keys("壳牌（中国）有限公司")[1].startswith("kp")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "中海油田服务",
+        "银行行长",  # 行 read two ways in one name
+        "乐山乐器厂",
+        "重庆长安汽车",
+        "尉迟恭",
+        "朝阳区朝阳路",
+        "中海石油（中国）有限公司",  # brackets: pypinyin's own first-letter style
+        "ABC能源公司",
+        "abc公司",
+        "渤海2号平台",
+    ],
+)
+def test_initials_from_one_call_equal_pypinyins_first_letters(name: str) -> None:
+    """The keys of a name of Chinese characters come from one pypinyin call: they must be the
+    ones pypinyin's first-letter style gives, which every stored key was made with."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
+    expected = "".join(ch for ch in "".join(s[0] for s in letters if s.strip()) if ch.isalnum())
+    assert pinyin_keys(name)[1] == expected.lower()

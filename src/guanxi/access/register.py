@@ -329,13 +329,18 @@ def register_reads(
     rows = _journal_rows(actor, reads, channel, address)
     outer = connection.in_atomic_block
     try:
-        with transaction.atomic():
-            if connection.vendor != "postgresql":
-                _append_directly(rows)
-            else:
-                ReadJournal.objects.bulk_create(rows)
-                if outer:
-                    chain_pending(wait=True)
+        if connection.vendor == "postgresql" and not outer and len(rows) == 1:
+            # one INSERT in autocommit is atomic by itself; bulk_create would add BEGIN and
+            # COMMIT round trips to the busiest path there is (a detail read)
+            rows[0].save(force_insert=True)
+        else:
+            with transaction.atomic():
+                if connection.vendor != "postgresql":
+                    _append_directly(rows)
+                else:
+                    ReadJournal.objects.bulk_create(rows)
+                    if outer:
+                        chain_pending(wait=True)
     except (DatabaseError, ChainHead.DoesNotExist) as error:
         logger.exception("read register unavailable")
         raise ReadNotRegistered(str(error)) from error

@@ -28,7 +28,7 @@ _PROTOTYPES: dict[type, list[tuple[str, Field, bool]]] = {}  # type: ignore[type
 # Exact classes (not subclasses): their reading depends on the value alone.
 _SHAREABLE: frozenset[type] = frozenset(
     {
-        drf_fields.BigIntegerField,
+        drf_fields.BigIntegerField,  # type: ignore[attr-defined]  # newer than the stubs
         drf_fields.BooleanField,
         drf_fields.CharField,
         drf_fields.ChoiceField,

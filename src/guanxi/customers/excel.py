@@ -602,7 +602,10 @@ def _existing(results: list[RowResult]) -> tuple[dict[str, Customer], dict[str, 
     by_code: dict[str, Customer] = {}
     by_name: dict[str, list[Customer]] = {}
     for part in _chunks(codes):
-        by_code.update((c.credit_code, c) for c in Customer.objects.filter(credit_code__in=part))
+        # the exclusion repeats the unique index's own condition: without it PostgreSQL cannot
+        # prove that a long IN (…) list fits the partial index and scans the whole table
+        found = Customer.objects.filter(credit_code__in=part).exclude(credit_code="")
+        by_code.update((c.credit_code, c) for c in found)
     for part in _chunks(names):
         for customer in Customer.objects.filter(name__in=part).order_by("id"):
             by_name.setdefault(customer.name, []).append(customer)

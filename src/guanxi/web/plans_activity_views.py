@@ -39,6 +39,8 @@ from guanxi.web.plans_common import attempt, int_or_none, refused
 from guanxi.web.plans_forms import AREA, CHOICES_CAP, DATE, NUMBER, SELECT, TEXT, plan_kind_choices
 
 PAGE_SIZE = 50
+# The inbox shows two lists on one page; HQ waits on tens of thousands of steps at scale.
+INBOX_PAGE_SIZE = 25
 
 
 class ActivityForm(forms.Form):
@@ -253,12 +255,12 @@ def approval_inbox_page(request: HttpRequest) -> HttpResponse:
     waiting = keyset_page(
         approval_selectors.inbox(actor=actor),
         after=request.GET.get("waiting_after"),
-        size=PAGE_SIZE,
+        size=INBOX_PAGE_SIZE,
     )
     page = keyset_page(
         approval_selectors.approval_list(actor=actor, status=request.GET.get("status", "")[:16]),
         after=request.GET.get("after"),
-        size=PAGE_SIZE,
+        size=INBOX_PAGE_SIZE,
     )
     return render(request, "approvals/inbox.html", {"waiting": waiting, "page": page})
 
