@@ -144,6 +144,13 @@ ORDER BY seq LIMIT 1
 """
 
 
+# For a range checked on a connection of its own. The ranges already run side by side, one per
+# core, so parallel workers inside each would only compete for the same cores (and leave the
+# hashing to one process anyway); and each month's seq index is already in seq order, so merging
+# them beats sorting millions of rows, which spills to disk.
+_RANGE_SETTINGS = ("SET max_parallel_workers_per_gather = 0", "SET enable_sort = off")
+
+
 def _pg_range(lo: int, hi: int, own_connection: bool) -> Fault | None:
     params = {
         "lo": lo,
@@ -154,6 +161,9 @@ def _pg_range(lo: int, hi: int, own_connection: bool) -> Fault | None:
     conn = connections["default"]  # in a worker thread: that thread's own connection
     try:
         with conn.cursor() as cursor:
+            if own_connection:
+                for setting in _RANGE_SETTINGS:
+                    cursor.execute(setting)
             cursor.execute(_PG_FAULT, params)
             row = cursor.fetchone()
             if row is None:
