@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -806,6 +806,36 @@ def _new(actor: Person, result: RowResult) -> Customer:
     return customer
 
 
+def _copy_in(objects: list[Customer]) -> None:
+    """PostgreSQL: store new units by COPY, their ids drawn from the table's sequence first.
+
+    bulk_create's INSERT of sixty columns by 500 rows spends longer in Python building and
+    binding the statement than PostgreSQL spends storing the rows. Row triggers (history)
+    fire for COPY as for INSERT, inside the same transaction.
+    """
+    table = Customer._meta.db_table
+    fields = Customer._meta.concrete_fields
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(objects)],
+        )
+        for customer, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            customer.pk = pk
+        rows = [
+            tuple(f.get_db_prep_save(f.pre_save(c, True), connection) for f in fields)
+            for c in objects
+        ]
+        copy_sql = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN"
+        with connection.wrap_database_errors, cursor.copy(copy_sql) as copy:  # IntegrityError
+            for row in rows:
+                copy.write_row(row)
+    for customer in objects:
+        customer._state.adding = False
+        customer._state.db = connection.alias
+
+
 def _create_all(actor: Person, rows: list[RowResult]) -> list[RowResult]:
     """INSERT the new units a chunk at a time; a chunk that hits a unique credit code written
     meanwhile is handed back for the row-by-row path, which reports the row."""
@@ -815,7 +845,10 @@ def _create_all(actor: Person, rows: list[RowResult]) -> list[RowResult]:
         objects = [_new(actor, result) for result in chunk]
         try:
             with transaction.atomic():
-                Customer.objects.bulk_create(objects)
+                if connection.vendor == "postgresql":
+                    _copy_in(objects)
+                else:
+                    Customer.objects.bulk_create(objects)
         except IntegrityError:
             retry += chunk
             continue

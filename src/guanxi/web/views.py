@@ -92,24 +92,35 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
         "can_create": may(request.user, "customer.create"),
         "can_export": may(request.user, "customer.export"),
         "tier_names": {t.key: t.name(language) for t in policy.tiers.values()},
-        "units": _units_for_filter(request),
         "industries": [(o.key, o.name(language)) for o in industry.options] if industry else [],
-        "managers": _managers_for_filter(request),
         "sorts": [("newest", _("Newest")), ("name", _("Name (pinyin)")), ("tier", _("Tier"))],
     }
-    template = "customers/_rows.html" if is_htmx(request) else "customers/list.html"
-    return render(request, template, context)
+    if is_htmx(request):  # the rows only, as the search box types: no filter lists
+        return render(request, "customers/_rows.html", context)
+    context["units"] = _units_for_filter(request)
+    context["managers"] = _managers_for_filter(request)
+    context["manager_value"] = str(filters.manager) if filters.manager else ""
+    return render(request, "customers/list.html", context)
 
 
 def _units_for_filter(request: HttpRequest) -> list[Unit]:
     return list(visible_units(request.user, "customer.view").order_by("path")[:500])
 
 
-def _managers_for_filter(request: HttpRequest) -> list[Person]:
-    """People of the units whose customers the reader sees: who can manage those customers."""
+def _managers_for_filter(request: HttpRequest) -> list[tuple[str, str]]:
+    """People of the units whose customers the reader sees: who can manage those customers.
+
+    As (value, label) strings: at HQ this is hundreds of options on every list page, and
+    whole Person rows with localised numbers cost more than the list itself."""
     units = visible_units(request.user, "customer.view").values("pk")
     people = Person.objects.filter(memberships__unit__in=units, is_active=True).distinct()
-    return list(people.order_by("username")[:500])
+    rows = people.order_by("username").values_list(
+        "pk", "display_name", "first_name", "last_name", "username"
+    )[:500]
+    return [
+        (str(pk), display or Person(first_name=first, last_name=last).get_full_name() or username)
+        for pk, display, first, last, username in rows
+    ]
 
 
 def _unavailable(request: HttpRequest) -> HttpResponse:
