@@ -73,4 +73,13 @@ CASES: list[Case] = [
     Case(
         "API activities list", "/api/v1/activities/", "both", FAST, api=True, planned="activities"
     ),
+    # the archive's history and key-customer work (generated since 2026-12)
+    Case("market reports", "/market-reports/", "both", FAST),
+    Case("key-customer visits", "/keycustomers/visits/", "both", FAST),
+    Case("my follow-ups", "/keycustomers/follow-ups/", "both", FAST),
+    Case("customer plans", "/keycustomers/customer-plans/", "both", FAST),
+    Case("campaigns", "/keycustomers/campaigns/", "both", FAST),
+    Case("API visit plans", "/api/v1/visit-plans/", "both", FAST, api=True),
+    Case("API customer plans", "/api/v1/customer-plans/", "both", FAST, api=True),
+    Case("API campaigns", "/api/v1/campaigns/", "both", FAST, api=True),
 ]
