@@ -10,7 +10,6 @@ threads with their own keep-alive `http.client` connections. Not part of `make t
 
 from __future__ import annotations
 
-import base64
 import http.client
 import json
 import os
@@ -269,7 +268,7 @@ def placeholders(port: int, api: dict[str, str]) -> dict[str, str]:
         if page["results"]:
             last_id = page["results"][-1]["id"]
         next_url = page["next"]
-    cursor = base64.b64encode(urllib.parse.urlencode({"p": last_id}).encode()).decode()
+    cursor = str(last_id)  # the customer API's `next` cursor of the newest-first list
     initials = ""
     for key in ("name_initials",):
         initials = str(first.get(key, ""))

@@ -2,14 +2,53 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from guanxi.access.scope import scope_of
+from guanxi.web.pagination import MERGE_UNITS_MAX, newest_ids_in_units
 
 
 class KeysetPagination(CursorPagination):
+    """Newest first. A view that sets `merge_unit_pages` (its list is exactly the rows of its
+    `unit_field` the reader's scope covers) has a forward page's ids picked from one (unit, id)
+    index range per unit first, as the pages do (`keyset_page_in_units`): SQLite would
+    otherwise sort every row of a division's units to answer the first fifty."""
+
     ordering = "-id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any, Any], request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
+        narrowed = self._merged(queryset, request, view)
+        return super().paginate_queryset(queryset if narrowed is None else narrowed, request, view)
+
+    def _merged(
+        self, queryset: QuerySet[Any, Any], request: Request, view: APIView | None
+    ) -> QuerySet[Any, Any] | None:
+        unit_field = getattr(view, "unit_field", "")
+        if not getattr(view, "merge_unit_pages", False) or self.ordering != "-id":
+            return None
+        units = scope_of(request.user).unit_ids(getattr(view, "view_permission", ""))
+        if units is None or len(units) > MERGE_UNITS_MAX or "__" in unit_field:
+            return None
+        cursor = self.decode_cursor(request)
+        if cursor is not None and (cursor.reverse or cursor.offset):
+            return None  # backwards or past equal keys: DRF's own way
+        before = int(cursor.position) if cursor is not None and cursor.position else None
+        size = self.get_page_size(request) or self.page_size
+        ids = newest_ids_in_units(
+            queryset, unit_field=unit_field, unit_ids=units, before=before, limit=size + 1
+        )
+        # the page's rows (and the one after it) are exactly these; DRF pages over them
+        return queryset.filter(pk__in=ids)
 
 
 class SeqPagination(KeysetPagination):

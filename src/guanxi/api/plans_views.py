@@ -285,6 +285,7 @@ class ActivityViewSet(
     model = Activity
     view_permission = "activity.view"
     unit_field = "unit"
+    merge_unit_pages = True  # the list is the visible activities (activity_list), newest first
     serializer_class = s.ActivitySerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 

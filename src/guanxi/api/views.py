@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from guanxi.access.models import AccessLogEntry, Channel
 from guanxi.access.register import chain_before_reading
-from guanxi.access.scope import acting_person, fetch, may, may_in_unit, visible
+from guanxi.access.scope import acting_person, fetch, may, may_in_unit, scope_of, visible
 from guanxi.api import serializers as s
 from guanxi.api.pagination import PathPagination, SeqPagination
 from guanxi.customers import services as customer_services
@@ -80,11 +80,14 @@ class CustomerPagination(BasePagination):
     ) -> list[Any] | None:
         size = request.query_params.get("page_size", "")
         size_value = min(int(size), self.max_page_size) if size.isdigit() and int(size) else None
+        query = request.query_params.get("q", "")
         page = customer_page(
             queryset,
             sort=request.query_params.get("ordering", "") or "newest",
             after=request.query_params.get("cursor"),
             size=size_value or self.page_size,
+            # as on the list page: the plain list is merged from one index range per unit
+            unit_ids=None if query else scope_of(request.user).unit_ids("customer.view"),
         )
         self.next_url = (
             replace_query_param(request.build_absolute_uri(), "cursor", page.next_after)

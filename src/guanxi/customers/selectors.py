@@ -32,8 +32,8 @@ from guanxi.web.pagination import (
     KeysetPage,
     decode_cursor,
     encode_cursor,
-    keyset_page,
     keyset_page_by,
+    keyset_page_in_units,
 )
 
 ASCII_QUERY = re.compile(r"^[A-Za-z0-9]+$")
@@ -316,15 +316,26 @@ def _tier_page(
 
 
 def customer_page(
-    queryset: QuerySet[Customer], *, sort: str, after: str | None, size: int
+    queryset: QuerySet[Customer],
+    *,
+    sort: str,
+    after: str | None,
+    size: int,
+    unit_ids: set[int] | None = None,
 ) -> KeysetPage[Customer]:
     """One page of a customer_list() result: keyset on the sort key and id, so page 1,000
-    costs what page 1 costs and rows sharing a key are neither skipped nor repeated."""
+    costs what page 1 costs and rows sharing a key are neither skipped nor repeated.
+
+    `unit_ids`, the units the reader's scope covers (None: all), lets the newest-first page
+    be merged from one (unit, id) index range per unit: SQLite otherwise sorts every customer
+    of a division's units to show the first 25."""
     if sort == "name":
         return keyset_page_by(queryset, key="name_pinyin", after=after, size=size)
     if sort == "tier":
         return _tier_page(queryset, after=after, size=size)
-    return keyset_page(queryset, after=after, size=size)
+    return keyset_page_in_units(
+        queryset, unit_field="owning_unit_id", unit_ids=unit_ids, after=after, size=size
+    )
 
 
 def customer_get(

@@ -80,6 +80,8 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
         sort=filters.sort,
         after=request.GET.get("after"),
         size=PAGE_SIZE,
+        # a search narrows the rows through its own index; the plain list merges per unit
+        unit_ids=None if filters.query else scope_of(request.user).unit_ids("customer.view"),
     )
     policy = current_policy()
     industry = policy.dimensions.get("industry")
