@@ -59,3 +59,10 @@ def test_merged_api_pages_equal_drfs_own(api_as, people, units, monkeypatch) -> 
     seen = [pk for page in merged[4] for pk in page]
     assert len(seen) == 12  # DIV1's six and BASE11's six; DIV2's five are outside the line
     assert seen == sorted(seen, reverse=True)
+
+
+def test_a_filter_nothing_matches_gives_an_empty_merged_page(api_as) -> None:  # type: ignore[no-untyped-def]
+    """An unknown unit makes every per-unit part empty before any SQL runs: an empty page."""
+    answer = api_as("div1.manager").get("/api/v1/customers/?unit=987654&ordering=newest")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["results"] == []

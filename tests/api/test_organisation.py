@@ -98,3 +98,20 @@ def test_people_are_listed_and_created_by_an_admin(api_as, people) -> None:  # t
         api_as("div1.staff").post("/api/v1/people/", {"username": "x"}, format="json").status_code
         == 403
     )
+
+
+def test_a_username_is_checked_as_it_will_be_stored(api_as) -> None:  # type: ignore[no-untyped-def]
+    """NFKC turns "¼" into "1⁄4"; the stored form must pass the username rule, so it is refused."""
+    from guanxi.organisation.models import Person
+
+    answer = api_as("admin").post(
+        "/api/v1/people/", {"username": "¼zhang", "display_name": "张"}, format="json"
+    )
+    assert answer.status_code == 400, answer.json()
+    assert "username" in answer.json()
+    assert not Person.objects.filter(username__contains="zhang").exists()
+    kept = api_as("admin").post(
+        "/api/v1/people/", {"username": "ｚｈａｎｇ.wei", "display_name": "张伟"}, format="json"
+    )
+    assert kept.status_code == 201, kept.json()
+    assert kept.json()["username"] == "zhang.wei"  # full width letters are stored plain

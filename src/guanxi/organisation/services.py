@@ -106,6 +106,9 @@ def person_create(
     phone: str = "",
     password: str | None = None,
 ) -> Person:
+    # normalised (NFKC) before it is validated: Django normalises in clean(), after the
+    # validators ran, and "¼" would be stored as "1⁄4", which no username may contain
+    username = Person.normalize_username(username)
     person = Person(username=username, display_name=display_name, email=email, phone=phone)
     if password:
         person.set_password(password)

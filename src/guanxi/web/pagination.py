@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, Q, QuerySet
 
@@ -59,9 +60,12 @@ def newest_ids_in_units(
         part = queryset.filter(**{unit_field: unit_id})
         if before is not None:
             part = part.filter(pk__lt=before)
-        sql, part_params = (
-            part.order_by("-pk").values_list("pk", flat=True)[:limit].query.sql_with_params()
-        )
+        try:
+            sql, part_params = (
+                part.order_by("-pk").values_list("pk", flat=True)[:limit].query.sql_with_params()
+            )
+        except EmptyResultSet:  # a filter nothing can match (an unknown unit, say)
+            continue
         parts.append(f"SELECT * FROM ({sql}) u{len(parts)}")  # noqa: S608 - ORM-made SQL
         params.extend(part_params)
     if not parts:
