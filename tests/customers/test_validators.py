@@ -56,22 +56,31 @@ def test_pinyin_keys() -> None:
     "name",
     [
         "中海油田服务",
-        "银行行长",  # 行 read two ways in one name
+        "银行行长",
         "乐山乐器厂",
         "重庆长安汽车",
         "尉迟恭",
         "朝阳区朝阳路",
-        "中海石油（中国）有限公司",  # brackets: pypinyin's own first-letter style
-        "ABC能源公司",
-        "abc公司",
-        "渤海2号平台",
-    ],
+    ],  # 行 长 乐 重 朝 read two ways
 )
 def test_initials_from_one_call_equal_pypinyins_first_letters(name: str) -> None:
-    """The keys of a name of Chinese characters come from one pypinyin call: they must be the
-    ones pypinyin's first-letter style gives, which every stored key was made with."""
+    """A name of Chinese characters only gets its initials from the full pinyin call: they
+    must be the ones pypinyin's first-letter style gives, which every stored key was made with."""
     from pypinyin import Style, lazy_pinyin
 
     letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
-    expected = "".join(ch for ch in "".join(s[0] for s in letters if s.strip()) if ch.isalnum())
-    assert pinyin_keys(name)[1] == expected.lower()
+    assert pinyin_keys(name)[1] == "".join(s[0] for s in letters).lower()
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("中海石油（中国）有限公司", ("zhonghaishiyouzhongguoyouxiangongsi", "zhsyzgyxgs")),
+        ("ABC能源公司", ("abcnengyuangongsi", "anygs")),
+        ("渤海2号平台", ("bohai2haopingtai", "bh2hpt")),
+    ],
+)
+def test_names_with_other_characters_keep_their_keys(name: str, keys: tuple[str, str]) -> None:
+    """Names with Latin letters, digits or brackets take pypinyin's first-letter call; the
+    keys stay the ones stored before (a run of other characters counts by its first one)."""
+    assert pinyin_keys(name) == keys

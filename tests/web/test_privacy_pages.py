@@ -168,8 +168,9 @@ def test_seeing_ones_data_gives_a_watermarked_registered_workbook(
 
     assert answer.status_code == 200
     assert answer["Content-Disposition"].startswith("attachment;")
-    sheet = load_workbook(io.BytesIO(answer.content)).active
-    assert sheet is not None
+    book = load_workbook(io.BytesIO(answer.content))
+    assert book.sheetnames == ["个人信息"]  # one sheet, the person's data, nothing else
+    sheet = book.worksheets[0]
     assert str(sheet["A1"].value).startswith("机密")
     values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     assert "高建军" in values

@@ -10,8 +10,8 @@ import unicodedata
 from pypinyin import Style, lazy_pinyin
 
 # Names of Chinese characters only (most names): one pypinyin call gives both keys, since a
-# character's first letter is the first letter of its pinyin. Other text keeps pypinyin's own
-# first-letter style, which leaves Latin letters, digits and brackets whole.
+# character's first letter is the first letter of its pinyin. Other names keep pypinyin's own
+# first-letter call, in which a run of Latin letters or digits counts by its first character.
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
