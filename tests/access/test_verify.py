@@ -1,8 +1,15 @@
-"""Verification in the database (PostgreSQL, parallel ranges) names the first fault exactly."""
+"""Verification names the first fault exactly, however the chain is split into ranges: SQL
+ranges on PostgreSQL, worker processes on SQLite (walked one after another in this process when
+the test database lives in memory; `verify_sqlite_file.py` runs the processes on a real file)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -40,7 +47,6 @@ def test_a_forked_entry_is_named(db: None) -> None:
         ("DELETE FROM access_accesslogentry WHERE seq = 1", 1, "missing"),
     ],
 )
-@pg_only
 def test_parallel_ranges_name_the_first_fault(
     append_only_flushable,  # type: ignore[no-untyped-def]
     sql: str,
@@ -82,3 +88,40 @@ def test_entries_appended_after_the_head_was_read_wait_for_the_next_run(db: None
     )  # in the log, the head not yet moved: as seen mid-append from another connection
     verdict = verify()
     assert (verdict.ok, verdict.checked) == (True, 10)
+
+
+SCRIPT = Path(__file__).with_name("verify_sqlite_file.py")
+
+
+@pytest.mark.parametrize(
+    ("sql", "bad", "words"),
+    [
+        ("", None, "OK"),
+        ("UPDATE access_accesslogentry SET username = '张伟伟' WHERE seq = 1700", 1700, "altered"),
+        ("UPDATE access_accesslogentry SET prev_hash = hash WHERE seq = 1001", 1001, "link"),
+        ("DELETE FROM access_accesslogentry WHERE seq BETWEEN 998 AND 1000", 998, "missing"),
+        ("DELETE FROM access_accesslogentry WHERE seq = 2000", 2000, "missing"),
+    ],
+)
+def test_worker_processes_on_a_sqlite_file_name_the_first_fault(
+    tmp_path: Path, sql: str, bad: int | None, words: str
+) -> None:
+    env = {**os.environ, "GUANXI_DATA_DIR": str(tmp_path), "LOG_LEVEL": "WARNING"}
+    for name in ("DATABASE_URL", "SQLITE_TEST_NAME"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), sql],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    verdicts = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+    assert [v["workers"] for v in verdicts] == [1, 2, 3]
+    for verdict in verdicts:
+        assert verdict["bad_seq"] == bad, verdict
+        assert verdict["checked"] == (3000 if bad is None else bad - 1), verdict
+        assert words in (verdict["reason"] or "OK"), verdict

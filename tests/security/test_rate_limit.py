@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 
@@ -105,3 +106,25 @@ def test_a_throttled_request_changes_nothing(people, units, low_rates) -> None: 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
 def test_counts_live_in_redis_so_every_process_shares_them() -> None:
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+
+
+def test_the_count_is_one_number_per_window_and_a_new_window_starts_afresh(  # type: ignore[no-untyped-def]
+    people, low_rates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1_000_040.0]  # 20 s into a minute (minute 16,667 began at 1,000,020)
+    monkeypatch.setattr(ClientRateThrottle, "timer", lambda self: clock[0])
+    client = token_client(people["div1.staff"])
+    token = Token.objects.get(user=people["div1.staff"]).key
+
+    answers = [client.get("/api/v1/me/").status_code for _ in range(4)]
+    refused = client.get("/api/v1/me/")
+    clock[0] += 40  # the next minute
+    again = client.get("/api/v1/me/").status_code
+
+    assert answers == [200, 200, 200, 429]
+    assert int(refused["Retry-After"]) == 40
+    assert again == 200
+    throttle = ClientRateThrottle()
+    ident = "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    stored = cache.get(throttle.cache_format % {"scope": "client", "ident": ident} + ":16667")
+    assert stored == 5  # a counter, not a list of request times

@@ -10,11 +10,12 @@ from __future__ import annotations
 # ruff: noqa: S608  (SQL built from constants, never from input)
 import hashlib
 import json
+import multiprocessing
 import urllib.request
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,33 +84,6 @@ def _hash_of(row: Row) -> str:
     )
 
 
-def _walk(rows: Iterable[Row]) -> tuple[Fault | None, int, str]:
-    """Python: check every row in seq order; the first fault, and the last (seq, hash).
-
-    Form-2 entries are hashed inline (the same bytes as `chain._pipe_form`): this loop is the
-    whole cost of verifying on SQLite.
-    """
-    sha256 = hashlib.sha256
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    tick = timedelta(microseconds=1)
-    prev_seq, prev_hash = 0, GENESIS_HASH
-    for row in rows:
-        seq, at, reader_id, username, record_type, record_id, unit_id, channel, address = row[:9]
-        if row[11] == FORM_PIPE:
-            digest = sha256(
-                f"{seq}|{(at - epoch) // tick}|{reader_id}|{len(username)}:{username}|"
-                f"{len(record_type)}:{record_type}|{len(record_id)}:{record_id}|"
-                f"{'' if unit_id is None else unit_id}|{len(channel)}:{channel}|"
-                f"{address or ''}|{row[9]}".encode()
-            ).hexdigest()
-        else:
-            digest = _hash_of(row)
-        if seq != prev_seq + 1 or row[9] != prev_hash or digest != row[10]:
-            return _link_fault(seq, prev_seq, row[9] != prev_hash), prev_seq, prev_hash
-        prev_seq, prev_hash = seq, row[10]
-    return None, prev_seq, prev_hash
-
-
 def _stream(sql: str, params: list[Any], size: int) -> Iterator[Any]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -117,13 +91,94 @@ def _stream(sql: str, params: list[Any], size: int) -> Iterator[Any]:
             yield from batch
 
 
-def _sqlite_rows(upto: int, chunk: int) -> Iterator[Row]:
+def _sqlite_rows(upto: int, chunk: int, lo: int = 1) -> Iterator[Row]:
     """SQLite stores times as ISO text in UTC; parse them in C, not through the ORM."""
     parse = datetime.fromisoformat
-    sql = f"SELECT {COLUMNS.format(address='address')} FROM {LOG} WHERE seq <= %s ORDER BY seq"
-    for row in _stream(sql, [upto], chunk):
+    sql = (
+        f"SELECT {COLUMNS.format(address='address')} FROM {LOG} "
+        "WHERE seq >= %s AND seq <= %s ORDER BY seq"
+    )
+    for row in _stream(sql, [lo, upto], chunk):
         at = row[1] if isinstance(row[1], datetime) else parse(row[1])
         yield (row[0], at.replace(tzinfo=UTC), *row[2:])
+
+
+# SQLite builds the form-2 canonical text itself (`chain.CANONICAL_SQL`'s twin) with one
+# format() call, leaving Python only the hash. The time is the whole seconds of the stored ISO
+# text (without its fraction, which unixepoch would round) plus the six digits after the point.
+# A row whose text or hash disagrees is re-checked through `_hash_of`, so an unusual stored time
+# can cost speed, never a false alarm. Placeholders are qmark: this runs on the driver's own
+# connection, below Django's `%s` translation.
+_SQLITE_MICROS = (
+    "(unixepoch(substr(at, 1, 19)) * 1000000 + "
+    "CASE WHEN substr(at, 20, 1) = '.' THEN CAST(substr(at || '000000', 21, 6) AS INTEGER) "
+    "ELSE 0 END)"
+)
+_SQLITE_RANGE = (
+    "SELECT seq, prev_hash, hash, form, format('%d|%d|%d|%d:%s|%d:%s|%d:%s|%s|%d:%s|%s|%s', "
+    f"seq, {_SQLITE_MICROS}, reader_id, length(username), username, "
+    "length(record_type), record_type, length(record_id), record_id, "
+    "coalesce(record_unit_id, ''), length(channel), channel, coalesce(address, ''), prev_hash) "
+    f"FROM {LOG} WHERE seq >= ? AND seq <= ? ORDER BY seq"
+)
+
+
+def _sqlite_walk(lo: int, hi: int, chunk: int) -> tuple[Fault | None, int, str]:
+    """Check entries lo..hi on this process's connection: the first fault, and the last
+    (seq, hash) seen. The link into lo is the stored hash of entry lo - 1."""
+    connection.ensure_connection()
+    raw = connection.connection
+    prev_seq, prev_hash = 0, GENESIS_HASH
+    if lo > 1:
+        before = raw.execute(f"SELECT hash FROM {LOG} WHERE seq = ?", [lo - 1]).fetchone()
+        prev_seq, prev_hash = lo - 1, (before[0] if before else "")
+    sha256 = hashlib.sha256
+    cursor = raw.execute(_SQLITE_RANGE, [lo, hi])
+    while batch := cursor.fetchmany(chunk):
+        for seq, linked_to, digest, form, canonical in batch:
+            if seq != prev_seq + 1 or linked_to != prev_hash:
+                return _link_fault(seq, prev_seq, linked_to != prev_hash), prev_seq, prev_hash
+            if (form != FORM_PIPE or sha256(canonical.encode()).hexdigest() != digest) and (
+                _hash_of(next(_sqlite_rows(seq, 1, lo=seq))) != digest
+            ):
+                return _link_fault(seq, prev_seq, False), prev_seq, prev_hash
+            prev_seq, prev_hash = seq, digest
+    return None, prev_seq, prev_hash
+
+
+def _sqlite_range(bounds: tuple[int, int, int]) -> tuple[Fault | None, int, str]:
+    """A range in a worker process: its own connection, closed again when done."""
+    try:
+        return _sqlite_walk(*bounds)
+    finally:
+        connection.close()
+
+
+def _sqlite_chain(upto: int, workers: int, chunk: int) -> tuple[Fault | None, int, str]:
+    """Check 1..upto in `workers` ranges, each in a process of its own (the hashing is Python,
+    so threads would share one core). A database in memory or an open transaction is not
+    visible to other processes: those are walked here, range after range."""
+    if upto < 1:
+        return None, 0, GENESIS_HASH
+    step = -(-upto // max(workers, 1))
+    ranges = [(lo, min(lo + step - 1, upto), chunk) for lo in range(1, upto + 1, step)]
+    in_memory = connection.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite only
+    if workers <= 1 or len(ranges) == 1 or in_memory or connection.in_atomic_block:
+        results = [_sqlite_walk(*bounds) for bounds in ranges]
+    else:
+        connections.close_all()  # a forked child must not share this process's connection
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(ranges), mp_context=context) as pool:
+            results = list(pool.map(_sqlite_range, ranges))
+    for (_lo, hi, _chunk), (fault, last_seq, last_hash) in zip(ranges, results, strict=True):
+        if fault is not None:
+            return fault, last_seq, last_hash
+        if hi != upto and last_seq != hi:  # the range ended early: the entries after are gone
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT min(seq) FROM {LOG} WHERE seq > %s", [last_seq])
+                following = cursor.fetchone()[0]
+            return _missing(last_seq + 1, following), last_seq, last_hash
+    return results[-1]
 
 
 # The first entry in [lo, hi] that is missing, duplicated, unlinked or (form 2) altered.
@@ -244,7 +299,7 @@ def verify(
         fault = _pg_chain(head.seq, workers, chunk)
         last_seq, last_hash = _last(head.seq)
     else:
-        fault, last_seq, last_hash = _walk(_sqlite_rows(head.seq, chunk))
+        fault, last_seq, last_hash = _sqlite_chain(head.seq, workers, chunk)
     limit = fault.seq if fault else last_seq + 1
     stored = _stored(sorted(p for p in pins if p < limit))
     for seq in sorted(stored):

@@ -27,7 +27,8 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=2,
-            help="PostgreSQL: database connections verifying in parallel (default 2).",
+            help="Ranges verified in parallel: database connections on PostgreSQL, processes on "
+            "SQLite (default 2).",
         )
         ahead = sub.add_parser(
             "partitions", help="PostgreSQL: create the monthly partitions of the log ahead."
