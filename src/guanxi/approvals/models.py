@@ -108,6 +108,8 @@ class Step(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "role", "decision", "-id"], name="step_inbox"),
+            # the requests a (unit, role) decides on, newest first (approval list pages)
+            models.Index(fields=["unit", "role", "-approval"], name="step_unit_role_approval"),
         ]
 
     def __str__(self) -> str:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from guanxi.access.models import Channel
 from guanxi.access.register import client_address, read_of, register_reads
-from guanxi.access.scope import visible
+from guanxi.access.scope import scope_of, visible
 from guanxi.approvals.models import Approval, Delegation, Status, Step
 from guanxi.approvals.services import deciders
 from guanxi.organisation.models import Person
+from guanxi.web.pagination import (
+    MERGE_UNITS_MAX,
+    KeysetPage,
+    Part,
+    keyset_page,
+    keyset_page_of_parts,
+)
 
 
 def _pairs_q(person: Person) -> Q:
@@ -40,6 +49,33 @@ def approval_list(*, actor: Person, status: str = "", kind: str = "") -> QuerySe
     if kind:
         rows = rows.filter(kind=kind)
     return rows.select_related("requesting_unit", "requested_by").order_by("-id")
+
+
+def approval_page(
+    *, actor: Person, status: str = "", kind: str = "", after: str | None, size: int
+) -> KeysetPage[Approval]:
+    """A page of `approval_list`, newest first. For a reader of a few units its ids come from
+    one index walk per source (each unit, the requester, each (unit, role) decided for): the
+    OR of the three lets no database use an index, and SQLite sorted all of them per page."""
+    rows = approval_list(actor=actor, status=status, kind=kind)
+    units = scope_of(actor).unit_ids("approval.view")
+    if units is None or len(units) > MERGE_UNITS_MAX:
+        return keyset_page(rows, after=after, size=size)
+
+    def narrowed(part: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+        if status:
+            part = part.filter(**{f"{prefix}status": status})
+        if kind:
+            part = part.filter(**{f"{prefix}kind": kind})
+        return part
+
+    parts = [narrowed(Approval.objects.filter(requesting_unit_id=u)) for u in sorted(units)]
+    parts.append(narrowed(Approval.objects.filter(requested_by=actor)))
+    keyed = [Part(part, "pk") for part in parts]
+    for unit_id, role in sorted(deciders(actor)):
+        steps = Step.objects.filter(unit_id=unit_id, role=role)
+        keyed.append(Part(narrowed(steps, "approval__"), "approval_id"))
+    return keyset_page_of_parts(rows, keyed, after=after, size=size)
 
 
 def approval_get(

@@ -40,6 +40,15 @@ def keyset_page(
     return KeysetPage(items=rows, next_after=next_after, is_first=cursor is None)
 
 
+@dataclass(frozen=True)
+class Part:
+    """Rows of another table whose `key` field holds ids of the listed records (e.g. the
+    approval steps of one (unit, role), keyed by `approval_id`), walked by an index on it."""
+
+    rows: QuerySet[Any]
+    key: str
+
+
 # Above this many units the per-unit merge costs more than it saves; the plain query is used.
 MERGE_UNITS_MAX = 64
 
@@ -54,25 +63,60 @@ def newest_ids_in_units(
     one short range of the (unit, id) index; merging a few dozen such ranges costs the same at
     any size. One query, whatever the number of rows.
     """
-    parts: list[str] = []
+    parts = [queryset.filter(**{unit_field: unit_id}) for unit_id in sorted(unit_ids)]
+    return newest_ids_of_parts(parts, before=before, limit=limit)
+
+
+def newest_ids_of_parts(
+    parts: list[QuerySet[Any]] | list[Part], *, before: int | None, limit: int
+) -> list[int]:
+    """The `limit` newest ids in the union of `parts`, below `before`, in one query.
+
+    Each part should be a list an index walks newest first (one unit, one requester, …): it
+    then reads at most `limit` index entries, and the union is sorted from those alone. An id
+    in several parts counts once. A part is a queryset of the listed records, or a `Part`
+    naming the field of another table that holds their ids."""
+    sql_parts: list[str] = []
     params: list[Any] = []
-    for unit_id in sorted(unit_ids):
-        part = queryset.filter(**{unit_field: unit_id})
+    db = "default"
+    for given in parts:
+        part = given if isinstance(given, Part) else Part(given, "pk")
+        rows, db = part.rows, part.rows.db
         if before is not None:
-            part = part.filter(pk__lt=before)
+            rows = rows.filter(**{f"{part.key}__lt": before})
         try:
             sql, part_params = (
-                part.order_by("-pk").values_list("pk", flat=True)[:limit].query.sql_with_params()
+                rows.order_by(f"-{part.key}")
+                .values_list(part.key, flat=True)[:limit]
+                .query.sql_with_params()
             )
         except EmptyResultSet:  # a filter nothing can match (an unknown unit, say)
             continue
-        parts.append(f"SELECT * FROM ({sql}) u{len(parts)}")  # noqa: S608 - ORM-made SQL
+        sql_parts.append(f"SELECT * FROM ({sql}) u{len(sql_parts)}")  # noqa: S608 - ORM-made SQL
         params.extend(part_params)
-    if not parts:
+    if not sql_parts:
         return []
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1 DESC LIMIT %s", [*params, limit])
+    with connections[db].cursor() as cursor:
+        cursor.execute(" UNION ".join(sql_parts) + " ORDER BY 1 DESC LIMIT %s", [*params, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+def keyset_page_of_parts(
+    queryset: QuerySet[M],
+    parts: list[QuerySet[Any]] | list[Part],
+    *,
+    after: str | None,
+    size: int,
+) -> KeysetPage[M]:
+    """`keyset_page` (newest first) of a list that is the union of `parts`: the page's ids come
+    from `newest_ids_of_parts`, then the rows of `queryset` (joins, the order) by those ids."""
+    cursor = int(after) if after and after.isdigit() else None
+    ids = newest_ids_of_parts(parts, before=cursor, limit=size + 1)
+    rows = list(queryset.filter(pk__in=ids).order_by("-pk")) if ids else []
+    more = len(rows) > size
+    rows = rows[:size]
+    next_after = rows[-1].pk if more and rows else None
+    return KeysetPage(items=rows, next_after=next_after, is_first=cursor is None)
 
 
 def keyset_page_in_units(
@@ -88,15 +132,8 @@ def keyset_page_in_units(
     units (None) or very many take the plain path, where walking the id index is fast."""
     if unit_ids is None or len(unit_ids) > MERGE_UNITS_MAX:
         return keyset_page(queryset, after=after, size=size)
-    cursor = int(after) if after and after.isdigit() else None
-    ids = newest_ids_in_units(
-        queryset, unit_field=unit_field, unit_ids=unit_ids, before=cursor, limit=size + 1
-    )
-    rows = list(queryset.filter(pk__in=ids).order_by("-pk")) if ids else []
-    more = len(rows) > size
-    rows = rows[:size]
-    next_after = rows[-1].pk if more and rows else None
-    return KeysetPage(items=rows, next_after=next_after, is_first=cursor is None)
+    parts = [queryset.filter(**{unit_field: unit_id}) for unit_id in sorted(unit_ids)]
+    return keyset_page_of_parts(queryset, parts, after=after, size=size)
 
 
 def encode_cursor(key: str, pk: int) -> str:

@@ -257,8 +257,9 @@ def approval_inbox_page(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("waiting_after"),
         size=INBOX_PAGE_SIZE,
     )
-    page = keyset_page(
-        approval_selectors.approval_list(actor=actor, status=request.GET.get("status", "")[:16]),
+    page = approval_selectors.approval_page(
+        actor=actor,
+        status=request.GET.get("status", "")[:16],
         after=request.GET.get("after"),
         size=INBOX_PAGE_SIZE,
     )
