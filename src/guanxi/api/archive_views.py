@@ -29,6 +29,7 @@ class ArchiveViewSet(
 
     view_permission = "customer.view"
     unit_field = "customer__owning_unit"
+    merge_unit_pages = True  # newest first from the table's newest rows (KeysetPagination)
     http_method_names = ["get", "post", "patch", "head", "options"]
     related: ClassVar[tuple[str, ...]] = ("customer",)
     create_service: ClassVar[Any]
@@ -118,6 +119,7 @@ class RelationshipViewSet(
     model = m.Relationship
     view_permission = "customer.view"
     unit_field = "contact__customer__owning_unit"
+    merge_unit_pages = True
     serializer_class = s.RelationshipSerializer
 
     def base_queryset(self) -> QuerySet[m.Relationship]:

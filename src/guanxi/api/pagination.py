@@ -10,14 +10,16 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from guanxi.access.scope import scope_of
-from guanxi.web.pagination import MERGE_UNITS_MAX, newest_ids_in_units
+from guanxi.web.pagination import MERGE_UNITS_MAX, newest_ids_in_units, newest_ids_in_window
 
 
 class KeysetPagination(CursorPagination):
-    """Newest first. A view that sets `merge_unit_pages` (its list is exactly the rows of its
-    `unit_field` the reader's scope covers) has a forward page's ids picked from one (unit, id)
-    index range per unit first, as the pages do (`keyset_page_in_units`): SQLite would
-    otherwise sort every row of a division's units to answer the first fifty."""
+    """Newest first. A view that sets `merge_unit_pages` (its list is the rows of its
+    `unit_field` the reader's scope covers, perhaps narrowed further) has a forward page's ids
+    picked from one (unit, id) index range per unit first, as the pages do
+    (`keyset_page_in_units`), or for a unit reached through a join from the table's newest rows
+    (`newest_ids_in_window`): SQLite would otherwise sort every row of a division's units to
+    answer the first fifty."""
 
     ordering = "-id"
     page_size = 50
@@ -37,16 +39,26 @@ class KeysetPagination(CursorPagination):
         if not getattr(view, "merge_unit_pages", False) or self.ordering != "-id":
             return None
         units = scope_of(request.user).unit_ids(getattr(view, "view_permission", ""))
-        if units is None or len(units) > MERGE_UNITS_MAX or "__" in unit_field:
+        if units is None or not unit_field:
             return None
         cursor = self.decode_cursor(request)
         if cursor is not None and (cursor.reverse or cursor.offset):
             return None  # backwards or past equal keys: DRF's own way
         before = int(cursor.position) if cursor is not None and cursor.position else None
         size = self.get_page_size(request) or self.page_size
-        ids = newest_ids_in_units(
-            queryset, unit_field=unit_field, unit_ids=units, before=before, limit=size + 1
-        )
+        ids: list[int] | None
+        if "__" in unit_field:  # through a join: no (unit, id) index to merge
+            ids = newest_ids_in_window(
+                queryset, unit_field=unit_field, unit_ids=units, before=before, limit=size + 1
+            )
+        elif len(units) <= MERGE_UNITS_MAX:
+            ids = newest_ids_in_units(
+                queryset, unit_field=unit_field, unit_ids=units, before=before, limit=size + 1
+            )
+        else:
+            ids = None
+        if ids is None:
+            return None
         # the page's rows (and the one after it) are exactly these; DRF pages over them
         return queryset.filter(pk__in=ids)
 

@@ -46,7 +46,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         except ValueError:  # the key expired between add and incr
             self.cache.set(key, 1, timeout)
             count = 1
-        return count <= self.num_requests
+        return self.num_requests is None or count <= self.num_requests
 
     def wait(self) -> float:
         return max(1.0, self.window_end - self.now)

@@ -119,6 +119,38 @@ def keyset_page_of_parts(
     return KeysetPage(items=rows, next_after=next_after, is_first=cursor is None)
 
 
+# A joined unit (a contact's customer's unit) has no (unit, id) index to merge; the newest rows
+# are looked for among this many times a page's worth of the newest rows of the table first.
+WINDOW_PAGES = 20
+WINDOW_MIN_PAGE = 50  # a small page still looks among 20 × 50 rows
+
+
+def newest_ids_in_window(
+    queryset: QuerySet[M], *, unit_field: str, unit_ids: set[int], before: int | None, limit: int
+) -> list[int] | None:
+    """The `limit` newest ids of `queryset` among rows of `unit_ids` reached through a join
+    (`customer__owning_unit`), found among the newest rows of the whole table; None when that
+    window holds too few of them to tell, and the caller's plain query must answer.
+
+    Scoped through a join, a database starts from the units' rows and sorts all of them (a
+    division's contacts: hundreds of thousands); the newest rows of the table hold a page of a
+    large scope within a few hundred, and a small scope is quick to sort anyway."""
+    window = WINDOW_PAGES * max(limit, WINDOW_MIN_PAGE)
+    table = queryset.model._default_manager.all()
+    if before is not None:
+        table = table.filter(pk__lt=before)
+    rows = list(table.order_by("-pk").values_list("pk", f"{unit_field}_id")[:window])
+    candidates = [pk for pk, unit_id in rows if unit_id in unit_ids]
+    if not candidates:
+        return [] if len(rows) < window else None
+    ids = list(
+        queryset.filter(pk__in=candidates).order_by("-pk").values_list("pk", flat=True)[:limit]
+    )
+    if len(ids) < limit and len(rows) == window:
+        return None  # the rest of the page may lie below the window
+    return ids
+
+
 def keyset_page_in_units(
     queryset: QuerySet[M],
     *,
