@@ -23,6 +23,7 @@ from guanxi.access.register import chain_before_reading
 from guanxi.access.scope import acting_person, fetch, may, may_in_unit, scope_of, visible
 from guanxi.api import serializers as s
 from guanxi.api.pagination import PathPagination, SeqPagination
+from guanxi.api.prefetch import prefetch_page
 from guanxi.customers import services as customer_services
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import SORTS, CustomerFilters, customer_list, customer_page
@@ -56,6 +57,16 @@ class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return visible(
             self.request.user, self.base_queryset(), self.view_permission, self.unit_field
         )
+
+    def paginate_queryset(self, queryset: QuerySet[Any]) -> list[Any] | None:
+        """The page's relations prefetched without a queryset per row (`prefetch_page`)."""
+        lookups = list(getattr(queryset, "_prefetch_related_lookups", ()))
+        if not lookups:
+            return super().paginate_queryset(queryset)
+        page = super().paginate_queryset(queryset.prefetch_related(None))
+        if page is not None:
+            prefetch_page(page, lookups)
+        return page
 
     def get_object(self) -> Any:
         return fetch(
