@@ -4,15 +4,9 @@ name key that flags similar customer names (CUS-9)."""
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
-# Names of Chinese characters only (most names): one pypinyin call gives both keys, since a
-# character's first letter is the first letter of its pinyin. Other names keep pypinyin's own
-# first-letter call, in which a run of Latin letters or digits counts by its first character.
-_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+from pypinyin import lazy_pinyin
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -20,15 +14,14 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     """Return (full pinyin, initials) of `text`, lower case, letters and digits only.
 
     Cached: pypinyin takes about a quarter of a millisecond a name, and an import computes each
-    name's keys when it checks the file and again when it writes the rows."""
+    name's keys when it checks the file and again when it writes the rows.
+
+    One pypinyin call gives both: a character's first letter is the first letter of its pinyin,
+    and a run of Latin letters or digits is one segment, counted by its first character (as in
+    pypinyin's own first-letter style: ABC能源公司 → anygs)."""
     syllables = [s.lower() for s in lazy_pinyin(text, errors="default") if s.strip()]
     full = "".join(ch for ch in "".join(syllables) if ch.isalnum())
-    if _HAN_ONLY.fullmatch(text):
-        initials = "".join(s[0] for s in syllables)
-    else:
-        initials = "".join(
-            s[0] for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default") if s.strip()
-        ).lower()
+    initials = "".join(s[0] for s in syllables)
     return full, "".join(ch for ch in initials if ch.isalnum())
 
 
