@@ -171,3 +171,38 @@ def test_consolidation_is_for_hq_only(make_plan, people) -> None:
         actor=people["hq.manager"], kind="care", period="month", starts=plan.starts
     )
     assert [(row.item_count, row.cost_total) for row in rows] == [(2, Decimal("24000"))]
+
+
+def test_company_totals_keep_every_fen_and_count_a_shared_customer_once(make_plan, people) -> None:  # type: ignore[no-untyped-def]
+    """Costs are summed as whole fen; a customer in two units' plans is one of the company's."""
+    from guanxi.plans.models import PlanItem
+
+    div1 = make_plan("DIV1", items=2, cost="1234.56")
+    hq = make_plan("HQ", actor="hq.manager", items=1, cost="99999999999.99")
+    shared = PlanItem.objects.filter(plan=div1).first()
+    assert shared is not None
+    PlanItem.objects.filter(plan=hq).update(
+        customer=shared.customer, cost=Decimal("99999999999.99")
+    )
+    make_plan("HQ", kind="visit", actor="hq.manager", items=1)  # a visit plan has no cost
+    div1 = services.plan_submit(actor=people["div1.staff"], plan=div1, version=div1.version)
+    services.plan_accept(actor=people["hq.manager"], plan=div1, version=div1.version)
+
+    totals = selectors.company_totals(
+        selectors.company_items(actor=people["hq.manager"], period="month", starts=div1.starts)
+    )
+
+    assert totals.total == {
+        "item_count": 4,
+        "customer_count": 2,
+        "cost_total": Decimal("100000002469.11"),
+    }
+    assert [(r["plan__kind"], r["customer_count"], r["cost_total"]) for r in totals.by_kind] == [
+        ("care", 1, Decimal("100000002469.11")),
+        ("visit", 1, Decimal("0")),
+    ]
+    assert sorted((r["item_count"], str(r["cost_total"])) for r in totals.by_unit) == [
+        (1, "0.00"),
+        (1, "99999999999.99"),
+        (2, "2469.12"),
+    ]
