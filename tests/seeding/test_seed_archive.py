@@ -15,6 +15,8 @@ from guanxi.customers.models import (
     ContractSummary,
     Dealing,
     DealingStatus,
+    InformationMeaning,
+    InformationTopic,
     MarketReport,
     Relationship,
     RelationshipEvent,
@@ -129,3 +131,26 @@ def test_seeded_reports_and_summaries_record_history_once_changed() -> None:
     assert Change.objects.filter(
         record_id=str(summary.pk), table="customers_contractsummary"
     ).exists()
+
+
+@pytest.mark.usefixtures("seeded")
+def test_top_tier_customers_have_an_information_table_of_the_policys_channels() -> None:
+    """附表5 rows for the customers with annual plans only, a topic at most once each, through
+    the policy's information channels, in Chinese, inside the history."""
+    from guanxi.customers.models import Customer
+    from guanxi.keycustomers.models import CustomerPlan
+    from guanxi.policy.loader import current
+
+    rows = list(InformationMeaning.objects.order_by("customer_id", "topic"))
+    planned_customers = set(CustomerPlan.objects.values_list("customer_id", flat=True))
+    assert rows
+    assert {row.customer_id for row in rows} == planned_customers
+    assert Customer.objects.count() > len(planned_customers)
+    pairs = [(row.customer_id, row.topic) for row in rows]
+    assert len(pairs) == len(set(pairs))
+    assert {row.topic for row in rows} <= set(InformationTopic.values)
+    assert {row.source for row in rows} <= set(current().sources)
+    for row in rows:
+        assert HAN.search(row.information)
+        assert HAN.search(row.meaning)
+        assert row.updated_at <= HISTORY_END

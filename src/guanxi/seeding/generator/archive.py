@@ -1,5 +1,6 @@
-"""Generators for the archive's own history: relationship events, contract operation summaries
-and the units' monthly market reports (registered after those of `records`).
+"""Generators for the archive's own history: relationship events, contract operation summaries,
+the units' monthly market reports and the top-tier customers' information-and-meaning tables
+(registered after those of `records`).
 
 Relationship events and contract summaries replay the random stream of the generator that
 wrote their parent rows, so they agree with them (the current state, the signing date) without
@@ -17,6 +18,8 @@ from guanxi.customers.models import (
     BuyingRole,
     ContractSummary,
     DealingStatus,
+    InformationMeaning,
+    InformationTopic,
     MarketReport,
     RelationshipEvent,
     RelationshipState,
@@ -41,10 +44,16 @@ from guanxi.seeding.generator.records import (
     on_day,
     relationship_facts,
     spread,
+    tier_index,
     unit_plan,
 )
 
-SEQUENCES: list[type[Model]] = [RelationshipEvent, ContractSummary, MarketReport]
+SEQUENCES: list[type[Model]] = [
+    RelationshipEvent,
+    ContractSummary,
+    MarketReport,
+    InformationMeaning,
+]
 
 # Relationship events ----------------------------------------------------------------------------
 
@@ -209,6 +218,52 @@ def market_reports(ctx: Context) -> int:
     )
 
 
+# Information and meaning ------------------------------------------------------------------------
+
+_TOPICS_SALT = 17
+
+
+def information_topics(i: int, tiers: int) -> int:
+    """How many topics of 附表5 customer i's table fills: 1 to 4 for a top-tier customer (the
+    ones with annual plans), none for the others."""
+    return 1 + spread(i, _TOPICS_SALT) % 4 if tier_index(i, tiers) == 0 else 0
+
+
+@generator("information_meaning")
+def information_meaning(ctx: Context) -> int:
+    """What the customer managers learned about each top-tier customer and what it means for
+    us (003 附表5), one row per topic, through one of the policy's information channels."""
+    rng = ctx.rng("information_meaning")
+    base = ctx.base(InformationMeaning)
+    tiers = len(ctx.policy.tiers_by_rank())
+    topics = InformationTopic.values
+    sources = sorted(ctx.policy.sources) or [""]
+    span = (HISTORY_END - HISTORY_START).days
+
+    def rows() -> Iterator[Row]:
+        n = 0
+        for i in range(ctx.profile.customers):
+            for topic in topics[: information_topics(i, tiers)]:
+                n += 1
+                information, meaning = rng.choice(pools.INFORMATION[topic])
+                day = HISTORY_START.date() + datetime.timedelta(days=rng.randrange(span))
+                yield (
+                    base + n,
+                    ctx.customer_base + 1 + i,
+                    topic,
+                    information,
+                    meaning,
+                    rng.choice(sources),
+                    on_day(day, 15),
+                )
+
+    return write(
+        InformationMeaning,
+        ("id", "customer_id", "topic", "information", "meaning", "source", "updated_at"),
+        counted(rows()),
+    )
+
+
 def planned(profile: Profile, policy: Policy) -> dict[str, int]:
     relationships_n = sum(key_persons(i) for i in range(profile.customers))
     completed = DealingStatus.COMPLETED.value
@@ -218,4 +273,7 @@ def planned(profile: Profile, policy: Policy) -> dict[str, int]:
         + sum(changed_since_first(n) for n in range(relationships_n)),
         "contract_summaries": sum(dealing_status(i) == completed for i in range(profile.customers)),
         "market_reports": slots + sum(has_major_news(n) for n in range(slots)),
+        "information_meaning": sum(
+            information_topics(i, len(policy.tiers_by_rank())) for i in range(profile.customers)
+        ),
     }
