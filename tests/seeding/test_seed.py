@@ -32,6 +32,7 @@ from guanxi.customers.models import (
 from guanxi.history.models import Change
 from guanxi.keycustomers.models import (
     ActionPlanRow,
+    BriefingMaterial,
     Campaign,
     CampaignTarget,
     ContactPlanRow,
@@ -56,6 +57,7 @@ LATER_TYPES = {
     "visit_plans": VisitPlan,
     "itinerary_rows": ItineraryRow,
     "follow_ups": FollowUp,
+    "briefing_materials": BriefingMaterial,
     "customer_plans": CustomerPlan,
     "contact_plan_rows": ContactPlanRow,
     "action_plan_rows": ActionPlanRow,

@@ -235,3 +235,22 @@ def test_campaign_targets_are_reported_by_the_customers_own_unit() -> None:
     assert running is not None
     rollup = campaign_rollup(actor=hq_manager, campaign=running)
     assert sum(row["n"] for row in rollup) == targets.filter(campaign=running).count() > 0
+
+
+@pytest.mark.usefixtures("seeded")
+def test_briefing_materials_are_pdfs_uploaded_by_the_visits_people() -> None:
+    from django.core.files.storage import default_storage
+
+    from guanxi.keycustomers.models import BriefingMaterial
+
+    materials = list(BriefingMaterial.objects.select_related("visit"))
+    assert 0 < len(materials) < VisitPlan.objects.count()
+    for material in materials:
+        with default_storage.open(material.file.name) as stored:
+            head = stored.read(5)
+        assert head == b"%PDF-"
+        assert material.size == default_storage.size(material.file.name)
+        assert material.content_type == "application/pdf"
+        assert material.name.startswith("会议备参")
+        assert material.uploaded_by_id in {p.pk for p in material.visit.our_people.all()}
+        assert material.uploaded_at >= material.visit.created_at

@@ -1,6 +1,6 @@
 """Generators for key-customer visits (002 §7), registered after those of `keycustomers`:
 outgoing visit plans and incoming visits at key customers with their people and the units
-notified, their itineraries, and the follow-ups opened by their summaries.
+notified, their itineraries, the follow-ups opened by their summaries, and briefing materials.
 
 A visit's shape (dates, status, how many itinerary rows and follow-ups) comes from its index
 alone, its customer and people from one random stream that every visit table replays, so each
@@ -10,12 +10,19 @@ table is written in one bulk pass and agrees with the visits without reading the
 from __future__ import annotations
 
 import datetime
+import functools
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import NamedTuple
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models import Model
 
 from guanxi.keycustomers.models import (
+    BriefingMaterial,
     FollowUp,
     FollowUpStatus,
     ItineraryRow,
@@ -49,10 +56,11 @@ SEQUENCES: list[type[Model]] = [
     NOTIFIED_UNITS,
     ItineraryRow,
     FollowUp,
+    BriefingMaterial,
 ]
 
 # salts of `spread`, one per decision taken from a visit's index
-_CUSTOMER, _LENGTH, _STATUS, _STOPS, _FOLLOW_UPS = range(201, 206)
+_CUSTOMER, _LENGTH, _STATUS, _STOPS, _FOLLOW_UPS, _MATERIALS = range(201, 207)
 
 VISIT_SPAN_DAYS = (HISTORY_END - HISTORY_START).days + 45  # the last six weeks lie ahead
 
@@ -278,10 +286,94 @@ def follow_ups(ctx: Context) -> int:
     )
 
 
+def has_briefing(n: int) -> bool:
+    """Whether visit n had a briefing document 会议备参 prepared (002 §7.2.2): 1 in 4."""
+    return spread(n, _MATERIALS) % 4 == 0
+
+
+@functools.lru_cache(maxsize=1)
+def briefing_pdf() -> bytes:
+    """One briefing document, rendered once: every seeded material is a link to a copy."""
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    items = "".join(f"<li>{item}</li>" for item in pools.VISIT_PREPARATIONS)
+    html = (
+        "<html><body style=\"font-family: 'Noto Sans CJK SC', sans-serif\">"
+        "<h1>会议备参</h1><p>客户基本情况、近期合作项目与拟商谈事项：</p>"
+        f"<ol>{items}</ol></body></html>"
+    )
+    data: bytes = HTML(string=html).write_pdf()
+    return data
+
+
+@generator("briefing_materials")
+def briefing_materials(ctx: Context) -> int:
+    """A briefing PDF for one visit in four, uploaded by the person on it who prepares the
+    materials (the second, when there are two) a day after the plan was written. The files
+    are hard links to one written copy, so a million-row history costs no disk for them."""
+    base = ctx.base(BriefingMaterial)
+    data = briefing_pdf()
+    local = isinstance(default_storage, FileSystemStorage)  # the lazy default passes this
+    media = Path(settings.MEDIA_ROOT)
+    if isinstance(default_storage, FileSystemStorage):
+        media = Path(default_storage.location)
+    first: Path | None = None
+
+    def store(relative: str) -> None:
+        nonlocal first
+        if not local:  # object storage: an upload each
+            default_storage.save(relative, ContentFile(data))
+            return
+        target = media / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        if first is not None:
+            try:
+                os.link(first, target)
+                return
+            except OSError:  # a file system without hard links: a copy
+                pass
+        target.write_bytes(data)
+        first = first or target
+
+    def rows() -> Iterator[Row]:
+        n = 0
+        for index, v in enumerate(visits_of(ctx)):
+            if not has_briefing(index):
+                continue
+            n += 1
+            uploaded = min(v.created_at + days(1), HISTORY_END)
+            name = f"会议备参-{v.id}.pdf"
+            relative = f"keycustomers/briefings/{uploaded:%Y/%m}/seed-{base + n}-{name}"
+            store(relative)
+            yield (
+                base + n,
+                v.id,
+                relative,
+                name,
+                "application/pdf",
+                len(data),
+                v.our_people[-1],
+                uploaded,
+            )
+
+    return write(
+        BriefingMaterial,
+        ("id", "visit_id", "file", "name", "content_type", "size", "uploaded_by_id", "uploaded_at"),
+        counted(rows()),
+    )
+
+
 def planned(profile: Profile) -> dict[str, int]:
-    counts = {"visit_plans": profile.visits, "itinerary_rows": 0, "follow_ups": 0}
+    counts = {
+        "visit_plans": profile.visits,
+        "itinerary_rows": 0,
+        "follow_ups": 0,
+        "briefing_materials": 0,
+    }
     for n in range(profile.visits):
         shape = visit_shape(n, profile.visits)
         counts["itinerary_rows"] += shape.stops
         counts["follow_ups"] += shape.follow_ups
+        counts["briefing_materials"] += has_briefing(n)
     return counts
