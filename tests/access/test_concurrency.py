@@ -208,25 +208,9 @@ def test_processes_and_threads_append_to_one_chain_on_a_sqlite_file(tmp_path) ->
     """On a SQLite file, appends queue on the register's lock (a thread lock and an flock
     beside the database) rather than in SQLite's sleeping busy handler: 3 processes × 4
     threads × 30 reads make one gapless, verified chain."""
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
+    from tests.access.fresh_sqlite import run_script
 
-    env = {**os.environ, "GUANXI_DATA_DIR": str(tmp_path), "LOG_LEVEL": "WARNING"}
-    for name in ("DATABASE_URL", "SQLITE_TEST_NAME"):
-        env.pop(name, None)
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("register_sqlite_file.py"))],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_script("register_sqlite_file.py", tmp_path)[-1]
 
     assert result["exit_codes"] == [0, 0, 0]
     assert result["entries"] == result["expected"] == 360

@@ -4,10 +4,6 @@ the test database lives in memory; `verify_sqlite_file.py` runs the processes on
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +14,7 @@ from django.db import connection
 
 from guanxi.access import bulk
 from guanxi.access.audit import verify
+from tests.access.fresh_sqlite import run_script
 from tests.access.tampering import raw
 from tests.access.test_chain import reads
 
@@ -90,9 +87,6 @@ def test_entries_appended_after_the_head_was_read_wait_for_the_next_run(db: None
     assert (verdict.ok, verdict.checked) == (True, 10)
 
 
-SCRIPT = Path(__file__).with_name("verify_sqlite_file.py")
-
-
 @pytest.mark.parametrize(
     ("sql", "bad", "words"),
     [
@@ -106,19 +100,7 @@ SCRIPT = Path(__file__).with_name("verify_sqlite_file.py")
 def test_worker_processes_on_a_sqlite_file_name_the_first_fault(
     tmp_path: Path, sql: str, bad: int | None, words: str
 ) -> None:
-    env = {**os.environ, "GUANXI_DATA_DIR": str(tmp_path), "LOG_LEVEL": "WARNING"}
-    for name in ("DATABASE_URL", "SQLITE_TEST_NAME"):
-        env.pop(name, None)
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), sql],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    verdicts = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    verdicts = run_script("verify_sqlite_file.py", tmp_path, sql)
 
     assert [v["workers"] for v in verdicts] == [1, 2, 3]
     for verdict in verdicts:
