@@ -1,5 +1,6 @@
-"""Run as a script with GUANXI_DATA_DIR set: a fresh SQLite installation, then 3 processes of 4
-threads each registering reads at once; prints one JSON line with what the chain holds."""
+"""Run as a script with GUANXI_DATA_DIR set: a fresh SQLite installation, one read registered,
+then 3 forked processes of 4 threads each registering reads at once; prints one JSON line with
+what the chain holds."""
 
 from __future__ import annotations
 
@@ -56,12 +57,20 @@ def main() -> None:
     from django.db import connection, connections
 
     from guanxi.access.audit import verify
-    from guanxi.access.models import AccessLogEntry
+    from guanxi.access.models import AccessLogEntry, Channel
+    from guanxi.access.register import Read, register_reads
     from guanxi.organisation.models import Person
 
     assert connection.vendor == "sqlite"
     call_command("migrate", interactive=False, verbosity=0)
     person = Person.objects.create_user(username="div1.staff", password="x-Guanxi-2026")
+    # the parent appends first, so its children inherit an open lock file and a used gate
+    register_reads(
+        actor=person,
+        reads=[Read("customers.customer", "1", None)],
+        channel=Channel.API,
+        address="10.0.0.8",
+    )
     connections.close_all()
     context = multiprocessing.get_context("fork")
     workers = [context.Process(target=_register, args=(person.pk,)) for _ in range(PROCESSES)]
@@ -81,7 +90,7 @@ def main() -> None:
                 "verified": verdict.ok,
                 "checked": verdict.checked,
                 "lock_file": lock.exists(),
-                "expected": PROCESSES * THREADS * READS_EACH,
+                "expected": 1 + PROCESSES * THREADS * READS_EACH,
             }
         )
     )

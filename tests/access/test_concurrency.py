@@ -207,13 +207,14 @@ def test_the_journal_refuses_changes_except_the_chainers_move(db: None) -> None:
 def test_processes_and_threads_append_to_one_chain_on_a_sqlite_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """On a SQLite file, appends queue on the register's lock (a thread lock and an flock
     beside the database) rather than in SQLite's sleeping busy handler: 3 processes × 4
-    threads × 30 reads make one gapless, verified chain."""
+    threads × 30 reads (forked after the parent appended one) make one gapless, verified
+    chain."""
     from tests.access.fresh_sqlite import run_script
 
     result = run_script("register_sqlite_file.py", tmp_path)[-1]
 
     assert result["exit_codes"] == [0, 0, 0]
-    assert result["entries"] == result["expected"] == 360
+    assert result["entries"] == result["expected"] == 361
     assert result["gapless"]
-    assert (result["verified"], result["checked"]) == (True, 360)
+    assert (result["verified"], result["checked"]) == (True, 361)
     assert result["lock_file"]

@@ -294,6 +294,17 @@ _writer_gate = threading.Lock()
 _writer_files: dict[str, int] = {}
 
 
+def _forked() -> None:
+    """A forked child gets its own gate and opens its own lock file: an inherited descriptor
+    would share the parent's lock, and an inherited gate might be held by a parent's thread."""
+    global _writer_gate
+    _writer_gate = threading.Lock()
+    _writer_files.clear()
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
 @contextlib.contextmanager
 def _one_writer(outer: bool) -> Iterator[None]:
     name = str(connection.settings_dict.get("NAME") or "")
