@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from guanxi.activities import services
-from guanxi.api import pagination
 from guanxi.api.plans_views import ActivityViewSet
+from guanxi.web import pagination  # where the API's merged pages find their ids
 from tests.plans.conftest import DAY
 
 pytestmark = pytest.mark.django_db
@@ -108,9 +108,8 @@ def test_lists_scoped_through_a_join_page_like_drf(  # type: ignore[no-untyped-d
     """The window of the table's newest rows answers when it holds the page, the plain query
     when it does not (no window at all: 0); the pages are DRF's own either way."""
     from guanxi.api.archive_views import ArchiveViewSet, RelationshipViewSet
-    from guanxi.web import pagination as web_pagination
 
-    monkeypatch.setattr(web_pagination, "WINDOW_PAGES", window_pages)
+    monkeypatch.setattr(pagination, "WINDOW_PAGES", window_pages)
     calls: list[object] = []
     real = pagination.newest_ids_in_window
     monkeypatch.setattr(

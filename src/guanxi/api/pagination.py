@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from guanxi.access.scope import scope_of
-from guanxi.web.pagination import MERGE_UNITS_MAX, newest_ids_in_units, newest_ids_in_window
+from guanxi.web.pagination import newest_ids_in_scope
 
 
 class KeysetPagination(CursorPagination):
@@ -46,17 +46,9 @@ class KeysetPagination(CursorPagination):
             return None  # backwards or past equal keys: DRF's own way
         before = int(cursor.position) if cursor is not None and cursor.position else None
         size = self.get_page_size(request) or self.page_size
-        ids: list[int] | None
-        if "__" in unit_field:  # through a join: no (unit, id) index to merge
-            ids = newest_ids_in_window(
-                queryset, unit_field=unit_field, unit_ids=units, before=before, limit=size + 1
-            )
-        elif len(units) <= MERGE_UNITS_MAX:
-            ids = newest_ids_in_units(
-                queryset, unit_field=unit_field, unit_ids=units, before=before, limit=size + 1
-            )
-        else:
-            ids = None
+        ids = newest_ids_in_scope(
+            queryset, unit_field=unit_field, unit_ids=units, before=before, limit=size + 1
+        )
         if ids is None:
             return None
         # the page's rows (and the one after it) are exactly these; DRF pages over them

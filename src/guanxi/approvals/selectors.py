@@ -44,11 +44,17 @@ def approval_list(*, actor: Person, status: str = "", kind: str = "") -> QuerySe
     seen = visible(actor, Approval.objects.all(), "approval.view", "requesting_unit")
     waiting = Step.objects.filter(_pairs_q(actor)).values("approval_id")
     rows = seen | Approval.objects.filter(Q(requested_by=actor) | Q(pk__in=waiting))
-    if status:
-        rows = rows.filter(status=status)
-    if kind:
-        rows = rows.filter(kind=kind)
+    rows = _narrowed(rows, status=status, kind=kind)
     return rows.select_related("requesting_unit", "requested_by").order_by("-id")
+
+
+def _narrowed(rows: QuerySet[Any], *, status: str, kind: str, path: str = "") -> QuerySet[Any]:
+    """Requests of one status and kind, when given; `path` leads from `rows` to the request."""
+    if status:
+        rows = rows.filter(**{f"{path}status": status})
+    if kind:
+        rows = rows.filter(**{f"{path}kind": kind})
+    return rows
 
 
 def approval_page(
@@ -62,20 +68,15 @@ def approval_page(
     if units is None or len(units) > MERGE_UNITS_MAX:
         return keyset_page(rows, after=after, size=size)
 
-    def narrowed(part: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
-        if status:
-            part = part.filter(**{f"{prefix}status": status})
-        if kind:
-            part = part.filter(**{f"{prefix}kind": kind})
-        return part
-
-    parts = [narrowed(Approval.objects.filter(requesting_unit_id=u)) for u in sorted(units)]
-    parts.append(narrowed(Approval.objects.filter(requested_by=actor)))
-    keyed = [Part(part, "pk") for part in parts]
+    own = [Approval.objects.filter(requesting_unit_id=u) for u in sorted(units)]
+    own.append(Approval.objects.filter(requested_by=actor))
+    parts = [Part(_narrowed(part, status=status, kind=kind), "pk") for part in own]
     for unit_id, role in sorted(deciders(actor)):
         steps = Step.objects.filter(unit_id=unit_id, role=role)
-        keyed.append(Part(narrowed(steps, "approval__"), "approval_id"))
-    return keyset_page_of_parts(rows, keyed, after=after, size=size)
+        parts.append(
+            Part(_narrowed(steps, status=status, kind=kind, path="approval__"), "approval_id")
+        )
+    return keyset_page_of_parts(rows, parts, after=after, size=size)
 
 
 def approval_get(

@@ -56,7 +56,13 @@ class Person(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.label(self.display_name, self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def label(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """How a person is named: display name, else full name, else username. Also for
+        lists built from plain values, without a Person per row."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
 
 class Membership(models.Model):

@@ -112,6 +112,13 @@ def keyset_page_of_parts(
     from `newest_ids_of_parts`, then the rows of `queryset` (joins, the order) by those ids."""
     cursor = int(after) if after and after.isdigit() else None
     ids = newest_ids_of_parts(parts, before=cursor, limit=size + 1)
+    return _page_of_ids(queryset, ids, cursor=cursor, size=size)
+
+
+def _page_of_ids(
+    queryset: QuerySet[M], ids: list[int], *, cursor: int | None, size: int
+) -> KeysetPage[M]:
+    """The page whose rows (and the one after it) are exactly `ids`."""
     rows = list(queryset.filter(pk__in=ids).order_by("-pk")) if ids else []
     more = len(rows) > size
     rows = rows[:size]
@@ -151,6 +158,24 @@ def newest_ids_in_window(
     return ids
 
 
+def newest_ids_in_scope(
+    queryset: QuerySet[M], *, unit_field: str, unit_ids: set[int], before: int | None, limit: int
+) -> list[int] | None:
+    """The `limit` newest ids of `queryset`, a list scoped to `unit_ids` through `unit_field`:
+    one index range per unit (`newest_ids_in_units`), or for a unit reached through a join the
+    table's newest rows (`newest_ids_in_window`). None when the plain query should answer:
+    too many units to merge, or a window that cannot tell."""
+    if "__" in unit_field:
+        return newest_ids_in_window(
+            queryset, unit_field=unit_field, unit_ids=unit_ids, before=before, limit=limit
+        )
+    if len(unit_ids) > MERGE_UNITS_MAX:
+        return None
+    return newest_ids_in_units(
+        queryset, unit_field=unit_field, unit_ids=unit_ids, before=before, limit=limit
+    )
+
+
 def keyset_page_in_units(
     queryset: QuerySet[M],
     *,
@@ -159,13 +184,18 @@ def keyset_page_in_units(
     after: str | None,
     size: int,
 ) -> KeysetPage[M]:
-    """`keyset_page` (newest first) for a list scoped to a set of units: the page's ids come
-    from one index range per unit (`newest_ids_in_units`), then the rows by those ids. All
-    units (None) or very many take the plain path, where walking the id index is fast."""
-    if unit_ids is None or len(unit_ids) > MERGE_UNITS_MAX:
+    """`keyset_page` (newest first) for a list scoped to a set of units, its ids from
+    `newest_ids_in_scope`. All units (None) take the plain path, where walking the id index is
+    fast, as does a scope the merge cannot serve."""
+    cursor = int(after) if after and after.isdigit() else None
+    ids = None
+    if unit_ids is not None:
+        ids = newest_ids_in_scope(
+            queryset, unit_field=unit_field, unit_ids=unit_ids, before=cursor, limit=size + 1
+        )
+    if ids is None:
         return keyset_page(queryset, after=after, size=size)
-    parts = [queryset.filter(**{unit_field: unit_id}) for unit_id in sorted(unit_ids)]
-    return keyset_page_of_parts(queryset, parts, after=after, size=size)
+    return _page_of_ids(queryset, ids, cursor=cursor, size=size)
 
 
 def encode_cursor(key: str, pk: int) -> str:

@@ -119,11 +119,7 @@ def _managers_for_filter(request: HttpRequest) -> list[tuple[str, str]]:
     rows = people.order_by("username").values_list(
         "pk", "display_name", "first_name", "last_name", "username"
     )[:500]
-    # the label is Person.__str__: display name, else full name, else username
-    return [
-        (str(pk), display or f"{first} {last}".strip() or username)
-        for pk, display, first, last, username in rows
-    ]
+    return [(str(pk), Person.label(*names)) for pk, *names in rows]
 
 
 def _unavailable(request: HttpRequest) -> HttpResponse:

@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models import Model
+from weasyprint import HTML  # type: ignore[import-untyped]
 
+from guanxi.documents.pdf import PDF_TYPE
 from guanxi.keycustomers.models import (
     BriefingMaterial,
     FollowUp,
@@ -294,8 +295,6 @@ def has_briefing(n: int) -> bool:
 @functools.lru_cache(maxsize=1)
 def briefing_pdf() -> bytes:
     """One briefing document, rendered once: every seeded material is a link to a copy."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
     items = "".join(f"<li>{item}</li>" for item in pools.VISIT_PREPARATIONS)
     html = (
         "<html><body style=\"font-family: 'Noto Sans CJK SC', sans-serif\">"
@@ -313,15 +312,14 @@ def briefing_materials(ctx: Context) -> int:
     are hard links to one written copy, so a million-row history costs no disk for them."""
     base = ctx.base(BriefingMaterial)
     data = briefing_pdf()
-    local = isinstance(default_storage, FileSystemStorage)  # the lazy default passes this
-    media = Path(settings.MEDIA_ROOT)
+    media = None  # the lazy default storage passes isinstance as what it wraps
     if isinstance(default_storage, FileSystemStorage):
         media = Path(default_storage.location)
     first: Path | None = None
 
     def store(relative: str) -> None:
         nonlocal first
-        if not local:  # object storage: an upload each
+        if media is None:  # object storage: an upload each
             default_storage.save(relative, ContentFile(data))
             return
         target = media / relative
@@ -351,7 +349,7 @@ def briefing_materials(ctx: Context) -> int:
                 v.id,
                 relative,
                 name,
-                "application/pdf",
+                PDF_TYPE,
                 len(data),
                 v.our_people[-1],
                 uploaded,
