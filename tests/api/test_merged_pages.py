@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from guanxi import paging as pagination  # where the API's merged pages find their ids
 from guanxi.activities import services
-from guanxi.api.plans_views import ActivityViewSet
-from guanxi.web import pagination  # where the API's merged pages find their ids
+from guanxi.api.plans.views import ActivityViewSet
 from tests.plans.conftest import DAY
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_lists_scoped_through_a_join_page_like_drf(  # type: ignore[no-untyped-d
 ) -> None:
     """The window of the table's newest rows answers when it holds the page, the plain query
     when it does not (no window at all: 0); the pages are DRF's own either way."""
-    from guanxi.api.archive_views import ArchiveViewSet, RelationshipViewSet
+    from guanxi.api.archive.views import ArchiveViewSet, RelationshipViewSet
 
     monkeypatch.setattr(pagination, "WINDOW_PAGES", window_pages)
     calls: list[object] = []
@@ -134,7 +134,7 @@ def test_lists_scoped_through_a_join_page_like_drf(  # type: ignore[no-untyped-d
 
 def test_a_window_without_enough_rows_of_the_scope_says_so(archive_rows, units) -> None:  # type: ignore[no-untyped-def]
     from guanxi.customers.models import Contact
-    from guanxi.web.pagination import newest_ids_in_window
+    from guanxi.paging import newest_ids_in_window
 
     div1 = {units["DIV1"].pk, units["BASE11"].pk}
     every = list(Contact.objects.order_by("-pk").values_list("pk", "customer__owning_unit_id"))
@@ -149,12 +149,12 @@ def test_a_window_without_enough_rows_of_the_scope_says_so(archive_rows, units) 
     assert ids(5) == expected[:5]  # the window is 20 × 50 rows: the whole table here
     assert ids(100) == expected  # fewer rows than the window: the answer is complete
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("guanxi.web.pagination.WINDOW_PAGES", 1)
-        patch.setattr("guanxi.web.pagination.WINDOW_MIN_PAGE", 1)
+        patch.setattr("guanxi.paging.WINDOW_PAGES", 1)
+        patch.setattr("guanxi.paging.WINDOW_MIN_PAGE", 1)
         # a window of the newest 6 contacts holds 4 of DIV1's line: enough for 4, not for 6
         in_window = sum(unit_id in div1 for _pk, unit_id in every[:6])
         assert in_window == 4
         assert ids(4) is None  # the newest 4 hold only 2 of the line
         assert ids(6) is None
-        patch.setattr("guanxi.web.pagination.WINDOW_PAGES", 2)
+        patch.setattr("guanxi.paging.WINDOW_PAGES", 2)
         assert ids(3) == expected[:3]  # a window of 6 holds them

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from guanxi import paging as pagination
 from guanxi.approvals import selectors, services
 from guanxi.approvals.models import Approval, Status
 from guanxi.organisation.models import Person
-from guanxi.web import pagination
-from guanxi.web.pagination import keyset_page
+from guanxi.paging import keyset_page
 
 pytestmark = pytest.mark.django_db
 

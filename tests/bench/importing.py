@@ -25,7 +25,7 @@ from openpyxl import load_workbook  # noqa: E402
 from guanxi.customers import excel  # noqa: E402
 from guanxi.organisation.models import Person  # noqa: E402
 from guanxi.seeding.generator import pools  # noqa: E402
-from guanxi.seeding.generator.records import _credit_code  # noqa: E402
+from guanxi.seeding.generator.customers import _credit_code  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
 

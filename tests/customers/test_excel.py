@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from guanxi.access.models import AccessLogEntry
 from guanxi.customers import excel, services
+from guanxi.customers.excel import export, importing
 from guanxi.customers.models import Customer
 from guanxi.customers.models_import import CustomerImport
 from guanxi.customers.selectors import CustomerFilters
@@ -188,7 +189,7 @@ def test_the_good_rows_are_written_in_one_transaction(people, mixed_file) -> Non
         assert Customer.objects.count() > before  # some creates are written by now
         raise RuntimeError("the database went away")
 
-    with mock.patch.object(excel, "_update_all", failing), pytest.raises(RuntimeError):
+    with mock.patch.object(importing, "_update_all", failing), pytest.raises(RuntimeError):
         excel.apply_import(actor=actor, upload=upload)
     assert Customer.objects.count() == before
     upload.refresh_from_db()
@@ -204,7 +205,7 @@ def _after_the_check(change: Any) -> Any:
         change()
         return report
 
-    return mock.patch.object(excel, "check_upload", check)
+    return mock.patch.object(importing, "check_upload", check)
 
 
 def test_a_unit_saved_by_someone_since_the_check_is_refused_stale_and_the_rest_written(
@@ -363,7 +364,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_as_a_whole(
 def test_an_oversized_file_is_refused_before_it_is_opened(people, settings) -> None:  # type: ignore[no-untyped-def]
     settings.GUANXI_IMPORT_MAX_BYTES = 1000
     data = workbook([{"name": "某公司", "owning_unit": "DIV1", "tier": "vip"}])
-    with translation.override("en"), mock.patch.object(excel, "load_workbook") as opened:
+    with translation.override("en"), mock.patch.object(importing, "load_workbook") as opened:
         report = excel.check_upload(actor=people["div1.staff"], data=data, filename="big.xlsx")
     assert "larger than" in report.file_problems[0]
     opened.assert_not_called()
@@ -473,7 +474,7 @@ def test_an_export_that_cannot_be_registered_gives_no_file(people, make_customer
 
     make_customer("DIV1")
     with (
-        mock.patch.object(excel, "register_reads", side_effect=ReadNotRegistered("down")),
+        mock.patch.object(export, "register_reads", side_effect=ReadNotRegistered("down")),
         pytest.raises(ReadNotRegistered),
     ):
         _export(people)

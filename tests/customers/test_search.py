@@ -19,7 +19,7 @@ from guanxi.customers.keys import name_key, pinyin_keys
 from guanxi.customers.models import Contact, Customer
 from guanxi.customers.selectors import CustomerFilters, customer_list, customer_page
 from guanxi.organisation.models import Person, Unit
-from guanxi.web.pagination import encode_cursor
+from guanxi.paging import encode_cursor
 
 pytestmark = pytest.mark.django_db
 

@@ -77,7 +77,7 @@ def test_page_queries_do_not_grow_with_the_changes(page_as, people, make_custome
 
 
 def test_the_page_walks_back_by_keyset(page_as, people, make_customer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from guanxi.history import views
+    from guanxi.web.history import views as views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     customer = make_customer()

@@ -242,7 +242,7 @@ def test_the_inbox_pages_through_what_waits(page_as, units, people) -> None:  # 
     import datetime
 
     from guanxi.activities import services as activities
-    from guanxi.web.plans_activity_views import INBOX_PAGE_SIZE as PAGE_SIZE
+    from guanxi.web.plans.activity_views import INBOX_PAGE_SIZE as PAGE_SIZE
 
     for n in range(PAGE_SIZE + 3):
         activities.activity_record(

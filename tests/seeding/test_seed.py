@@ -44,7 +44,7 @@ from guanxi.keycustomers.models import (
 )
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.plans.models import Plan, PlanItem
-from guanxi.seeding.generator import PROFILES, records
+from guanxi.seeding.generator import PROFILES, common, planning
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TINY = PROFILES["tiny"]
@@ -111,10 +111,10 @@ def fingerprint() -> str:
 @pytest.mark.django_db
 def test_tiny_profile_fills_every_table_with_the_planned_counts() -> None:
     seed()
-    planned = records.planned(TINY)
+    planned = planning.planned(TINY)
     assert Customer.objects.count() == TINY.customers
     assert CustomerDepartment.objects.count() == planned["customer_departments"]
-    assert Contact.objects.count() == TINY.customers * records.CONTACTS_PER_CUSTOMER
+    assert Contact.objects.count() == TINY.customers * common.CONTACTS_PER_CUSTOMER
     assert Relationship.objects.count() == planned["relationships"]
     assert Relationship.objects.count() == Contact.objects.filter(is_key=True).count()
     assert Dealing.objects.count() == TINY.customers

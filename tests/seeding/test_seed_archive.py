@@ -24,7 +24,7 @@ from guanxi.customers.models import (
 from guanxi.history.models import Change
 from guanxi.organisation.models import Membership, Unit
 from guanxi.seeding.generator import archive
-from guanxi.seeding.generator.records import HISTORY_END
+from guanxi.seeding.generator.common import HISTORY_END
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

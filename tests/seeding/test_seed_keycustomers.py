@@ -33,7 +33,7 @@ from guanxi.keycustomers.selectors import campaign_rollup, revenue_totals
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current
 from guanxi.seeding.generator import PROFILES, keycustomers
-from guanxi.seeding.generator.records import HISTORY_END
+from guanxi.seeding.generator.common import HISTORY_END
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TODAY = HISTORY_END.date()

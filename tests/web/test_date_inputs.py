@@ -9,7 +9,10 @@ import re
 from django import forms
 from django.utils import translation
 
-from guanxi.web import archive_forms, keycustomers_forms, market_forms, plans_forms
+from guanxi.web.archive import forms as archive_forms
+from guanxi.web.keycustomers import forms as keycustomers_forms
+from guanxi.web.market import forms as market_forms
+from guanxi.web.plans import forms as plans_forms
 
 
 def _date_widgets() -> list[tuple[str, forms.Widget]]:

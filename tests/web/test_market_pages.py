@@ -102,7 +102,7 @@ def test_the_list_filters_by_month_and_unit_within_the_line(page_as, people, uni
 
 
 def test_the_list_walks_back_by_keyset(page_as, people, units, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from guanxi.web import market_views
+    from guanxi.web.market import views as market_views
 
     monkeypatch.setattr(market_views, "PAGE_SIZE", 2)
     made = [report(people, units, title=f"报告{i}") for i in range(3)]

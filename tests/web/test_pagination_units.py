@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from guanxi.access.scope import scope_of, visible
 from guanxi.customers.models import Customer
-from guanxi.web.pagination import keyset_page, keyset_page_in_units
+from guanxi.paging import keyset_page, keyset_page_in_units
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from guanxi.access.scope import scope_of
-from guanxi.web.pagination import newest_ids_in_scope
+from guanxi.paging import newest_ids_in_scope
 
 
 class KeysetPagination(CursorPagination):

@@ -13,7 +13,7 @@ from guanxi.access.scope import scope_of, visible
 from guanxi.approvals.models import Approval, Delegation, Status, Step
 from guanxi.approvals.services import deciders
 from guanxi.organisation.models import Person
-from guanxi.web.pagination import (
+from guanxi.paging import (
     MERGE_UNITS_MAX,
     KeysetPage,
     Part,

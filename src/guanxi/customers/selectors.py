@@ -27,14 +27,14 @@ from guanxi.customers.models import (
 )
 from guanxi.customers.validators import normalise_credit_code
 from guanxi.organisation.models import Unit
-from guanxi.policy.loader import current as current_policy
-from guanxi.web.pagination import (
+from guanxi.paging import (
     KeysetPage,
     decode_cursor,
     encode_cursor,
     keyset_page_by,
     keyset_page_in_units,
 )
+from guanxi.policy.loader import current as current_policy
 
 ASCII_QUERY = re.compile(r"^[A-Za-z0-9]+$")
 PHONE_QUERY = re.compile(r"^[0-9 ()+\-./（）－—　]+$")

@@ -24,8 +24,8 @@ from guanxi.customers.selectors import (
 )
 from guanxi.history.selectors import PERMISSION as HISTORY_PERMISSION
 from guanxi.organisation.models import Membership, Person, Unit
+from guanxi.paging import keyset_page
 from guanxi.policy.loader import current as current_policy
-from guanxi.web.pagination import keyset_page
 
 PAGE_SIZE = 25
 

@@ -1,7 +1,7 @@
 """The large-data generator behind `guanxi seed` (issue 5): deterministic, bulk, both databases.
 
 `run()` fills the database with one organisation and its history by calling the registered
-generators (records.REGISTRY: those of records, archive, keycustomers, visits) in order,
+generators (`common.REGISTRY`) in the order their modules are imported below,
 each writing its table by COPY or executemany.
 """
 
@@ -16,9 +16,18 @@ from guanxi.customers.models import Customer
 from guanxi.organisation.models import Unit
 from guanxi.policy.loader import current as current_policy
 
-# archive, keycustomers and visits register their generators when imported, in this order,
-# after those of records (which each imports)
-from guanxi.seeding.generator import archive, bulk, keycustomers, records, visits  # noqa: F401
+# Each module registers its generators when imported: the load order is this import order
+# (the organisation, the archive, plans and the read register, then the records built on them).
+from guanxi.seeding.generator import (  # noqa: F401  # isort: skip
+    organisation,
+    customers,
+    plans,
+    accesslog,
+    archive,
+    keycustomers,
+    visits,
+)
+from guanxi.seeding.generator import bulk, common, planning
 from guanxi.seeding.generator.profiles import PROFILES, Profile
 
 __all__ = ["PROFILES", "NotEmpty", "Profile", "run"]
@@ -41,19 +50,19 @@ def run(profile: Profile, seed: int, step: Step | None = None) -> dict[str, tupl
         raise NotEmpty(
             "the database already holds units or customers; seed a freshly migrated database"
         )
-    ctx = records.Context(profile=profile, seed=seed, policy=current_policy())
-    planned = records.planned(profile, ctx.policy)
+    ctx = common.Context(profile=profile, seed=seed, policy=current_policy())
+    planned = planning.planned(profile, ctx.policy)
     results: dict[str, tuple[int, float]] = {}
     with bulk.loading():
-        for name, function in records.REGISTRY:
+        for name, function in common.REGISTRY:
             if step is not None:
-                records.set_progress(step(name, planned.get(name, 0)))
+                common.set_progress(step(name, planned.get(name, 0)))
             started = time.monotonic()
             with transaction.atomic():
                 rows = function(ctx)
             results[name] = (rows, time.monotonic() - started)
-        records.set_progress(lambda n: None)
-        bulk.reset_sequences(records.sequences_models())
+        common.set_progress(lambda n: None)
+        bulk.reset_sequences(planning.sequences_models())
     if not connection.in_atomic_block:
-        records.analyse()
+        planning.analyse()
     return results

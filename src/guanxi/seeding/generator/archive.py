@@ -1,6 +1,7 @@
 """Generators for the archive's own history: relationship events, contract operation summaries,
 the units' monthly market reports and the top-tier customers' information-and-meaning tables
-(registered after those of `records`).
+(registered after those of `organisation`, `customers`, `plans`
+and `accesslog`).
 
 Relationship events and contract summaries replay the random stream of the generator that
 wrote their parent rows, so they agree with them (the current state, the signing date) without
@@ -27,26 +28,28 @@ from guanxi.customers.models import (
 from guanxi.policy.schema import Policy
 from guanxi.seeding.generator import pools
 from guanxi.seeding.generator.bulk import Row, write
-from guanxi.seeding.generator.profiles import Profile
-from guanxi.seeding.generator.records import (
-    DEALING_COLUMNS,
+from guanxi.seeding.generator.common import (
     HISTORY_END,
     HISTORY_START,
     Context,
-    RelationshipFacts,
     counted,
-    dealing_rows,
-    dealing_status,
     generator,
     grantees,
     key_persons,
     months,
     on_day,
-    relationship_facts,
     spread,
     tier_index,
     unit_plan,
 )
+from guanxi.seeding.generator.customers import (
+    DEALING_COLUMNS,
+    RelationshipFacts,
+    dealing_rows,
+    dealing_status,
+    relationship_facts,
+)
+from guanxi.seeding.generator.profiles import Profile
 
 SEQUENCES: list[type[Model]] = [
     RelationshipEvent,

@@ -2,7 +2,7 @@
 their contact, action and revenue tables (003 §14–16, 附表6–7) and HQ's company-wide campaigns
 with their targets (002 §6.1); the visits are in `visits`, which builds on the helpers here.
 
-Which customers are key comes from `records.tier_index`, from the index alone; a plan's or a
+Which customers are key comes from `common.tier_index`, from the index alone; a plan's or a
 campaign's shape (dates, status, how many child rows) comes from its own index, and the people
 on it from index arithmetic or a random stream of its own. So every table is written in one
 pass, in bulk, and agrees with its parent without reading it back.
@@ -37,8 +37,7 @@ from guanxi.keycustomers.models import (
 from guanxi.policy.schema import Policy
 from guanxi.seeding.generator import pools
 from guanxi.seeding.generator.bulk import Row, write
-from guanxi.seeding.generator.profiles import Profile
-from guanxi.seeding.generator.records import (
+from guanxi.seeding.generator.common import (
     CONTACTS_PER_CUSTOMER,
     HISTORY_END,
     HISTORY_START,
@@ -52,6 +51,7 @@ from guanxi.seeding.generator.records import (
     spread,
     tier_index,
 )
+from guanxi.seeding.generator.profiles import Profile
 
 SEQUENCES: list[type[Model]] = [
     CustomerPlan,

@@ -33,9 +33,7 @@ from guanxi.keycustomers.models import (
 )
 from guanxi.seeding.generator import pools
 from guanxi.seeding.generator.bulk import Row, write
-from guanxi.seeding.generator.keycustomers import TODAY, contact_id, days, is_key
-from guanxi.seeding.generator.profiles import Profile
-from guanxi.seeding.generator.records import (
+from guanxi.seeding.generator.common import (
     HISTORY_END,
     HISTORY_START,
     Context,
@@ -46,6 +44,8 @@ from guanxi.seeding.generator.records import (
     on_day,
     spread,
 )
+from guanxi.seeding.generator.keycustomers import TODAY, contact_id, days, is_key
+from guanxi.seeding.generator.profiles import Profile
 
 THEIR_PEOPLE = VisitPlan.their_people.through
 OUR_PEOPLE = VisitPlan.our_people.through

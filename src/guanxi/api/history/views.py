@@ -1,0 +1,90 @@
+"""Read-only API of the change history: `GET /api/v1/history/?customer=<id>` or
+`?table=<db table>&record=<id>`, newest first, scoped and registered like the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from guanxi.access.models import Channel
+from guanxi.access.scope import acting_person
+from guanxi.api.archive.serializers import reader
+from guanxi.api.pagination import KeysetPagination
+from guanxi.history.display import masked_changes
+from guanxi.history.models import Change
+from guanxi.history.selectors import customer_history_read, record_history_read
+
+
+class ChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    changes = serializers.SerializerMethodField(
+        help_text=_(
+            "Update: {column: [old, new]} of the changed columns; insert: the new row; "
+            "delete: the old row. Key persons' profile values are masked without the right."
+        )
+    )
+
+    class Meta:
+        model = Change
+        fields = [
+            "id",
+            "at",
+            "table",
+            "record_id",
+            "op",
+            "changes",
+            "actor_id",
+            "source",
+            "via",
+            "customer_id",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_changes(self, change: Change) -> dict[str, Any]:
+        return masked_changes(change, reader(self.context))
+
+
+class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """Field-level change history 变更历史 of the archive (CUS-12). Each call registers a read."""
+
+    serializer_class = ChangeSerializer
+    pagination_class = KeysetPagination
+    queryset = Change.objects.none()
+
+    def get_queryset(self) -> QuerySet[Change]:
+        if getattr(self, "swagger_fake_view", False):
+            return Change.objects.none()
+        actor = acting_person(self.request.user)
+        params = self.request.query_params
+        customer, table, record = (params.get(k, "")[:64] for k in ("customer", "table", "record"))
+        if customer.isdigit():
+            return customer_history_read(
+                actor=actor, customer_id=int(customer), channel=Channel.API, request=self.request
+            )
+        if table and record:
+            return record_history_read(
+                actor=actor,
+                table=table,
+                record_id=record,
+                channel=Channel.API,
+                request=self.request,
+            )
+        raise ValidationError(_("Give a customer, or a table and a record."))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("customer", int, description="Customer unit id"),
+            OpenApiParameter("table", str, description="Database table, e.g. customers_contact"),
+            OpenApiParameter("record", str, description="Record id within the table"),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)

@@ -1,9 +1,0 @@
-from django.urls import URLPattern, URLResolver
-from rest_framework.routers import SimpleRouter
-
-from guanxi.history.api import ChangeViewSet
-
-router = SimpleRouter()
-router.register("history", ChangeViewSet, basename="history")
-
-urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -1,7 +1,0 @@
-from django.urls import URLPattern, URLResolver, path
-
-from guanxi.history import views
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("customer/<int:pk>/", views.customer_history_page, name="history-customer"),
-]
