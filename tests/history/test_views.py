@@ -177,7 +177,7 @@ def test_the_api_adds_the_change_in_words(api_as, people, make_customer) -> None
     display = results["results"][0]["display"]
     assert display["actor"] == str(people["div1.staff"])
     assert display["record"] == customer.name
-    assert display["source"] == current_policy().sources["visit"].name_zh
-    lines = {f["column"]: f for f in display["fields"]}
+    assert display["information_source"] == current_policy().sources["visit"].name_zh
+    lines = {f["column"]: f for f in display["changed_fields"]}
     assert (lines["phone"]["old"], lines["phone"]["new"]) == ("—", "022-0")
     assert lines["manager_id"]["new"] == str(people["div1.cm"])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font
 
 from guanxi.documents.watermark import watermark
@@ -63,8 +63,10 @@ def workbook(
     return out.getvalue()
 
 
-def _number_formats(cells: Sequence[Cell], values: Sequence[object]) -> None:
+def _number_formats(cells: Sequence[Cell | MergedCell], values: Sequence[object]) -> None:
     for cell, value in zip(cells, values, strict=False):
+        if isinstance(cell, MergedCell):
+            continue
         if isinstance(value, Decimal):
             cell.number_format = EXCEL_MONEY
         elif isinstance(value, Rate):

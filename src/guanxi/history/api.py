@@ -25,7 +25,7 @@ from guanxi.history.selectors import customer_history_read, record_history_read
 
 class FieldDisplaySerializer(serializers.Serializer):  # type: ignore[type-arg]
     column = serializers.CharField()
-    label = serializers.CharField()
+    field = serializers.CharField(source="label")
     old = serializers.CharField()
     new = serializers.CharField()
 
@@ -35,12 +35,12 @@ class ChangeDisplaySerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     at = serializers.CharField(help_text=_("Local time of the installation, to the minute"))
     actor = serializers.CharField(source="who")
-    source = serializers.CharField()
+    information_source = serializers.CharField(source="source")
     via = serializers.CharField()
     op = serializers.CharField()
     record_type = serializers.CharField(source="what")
     record = serializers.CharField()
-    fields = FieldDisplaySerializer(many=True)
+    changed_fields = FieldDisplaySerializer(source="fields", many=True)
 
 
 class ChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
