@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "guanxi.web.context.navigation",
             ],
+            # money (|yuan, |money) and CSS strings in every template, documents included
+            "builtins": ["guanxi.web.templatetags.formats"],
         },
     },
 ]

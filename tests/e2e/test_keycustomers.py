@@ -99,5 +99,5 @@ def test_the_customer_plan_shows_revenue_totals_in_yuan(
     page.fill("#id_revenue-margin", "20")
     page.click("[data-testid=add-revenue] button[type=submit]")
     page.wait_for_selector("text=测井服务")
-    assert page.get_by_test_id("total-revenue").inner_text() == "¥7,907,407.34"
-    assert page.get_by_test_id("total-profit").inner_text() == "¥1,211,111.10"
+    assert page.get_by_test_id("total-revenue").inner_text() == "7,907,407.34 元"
+    assert page.get_by_test_id("total-profit").inner_text() == "1,211,111.10 元"

@@ -166,3 +166,18 @@ def test_the_api_is_in_the_schema(api_as) -> None:  # type: ignore[no-untyped-de
     schema = api_as("hq.manager").get("/api/schema/", {"format": "json"}).json()
 
     assert "/api/v1/history/" in schema["paths"]
+
+
+def test_the_api_adds_the_change_in_words(api_as, people, make_customer) -> None:  # type: ignore[no-untyped-def]
+    customer = make_customer()
+    edit(people, customer, 1)
+
+    results = api_as("div1.manager").get("/api/v1/history/", {"customer": customer.pk}).json()
+
+    display = results["results"][0]["display"]
+    assert display["actor"] == str(people["div1.staff"])
+    assert display["record"] == customer.name
+    assert display["information_source"] == current_policy().sources["visit"].name_zh
+    lines = {f["column"]: f for f in display["changed_fields"]}
+    assert (lines["phone"]["old"], lines["phone"]["new"]) == ("—", "022-0")
+    assert lines["manager_id"]["new"] == str(people["div1.cm"])

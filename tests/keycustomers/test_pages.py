@@ -89,8 +89,8 @@ def test_other_lines_get_404(page_as, make_visit, make_plan) -> None:
 def test_the_plan_page_shows_totals_in_yuan(page_as, make_plan) -> None:
     plan = make_plan()
     page = page_as("div1.staff").get(f"/keycustomers/customer-plans/{plan.pk}/").content.decode()
-    assert "¥12,345,678.90" in page
-    assert "¥7,407,407.34" in page
+    assert "12,345,678.90 元" in page
+    assert "7,407,407.34 元" in page
     assert "60%" in page
 
 
@@ -166,6 +166,11 @@ def test_the_customer_plan_prints_and_exports_registered_and_watermarked(
     assert "张志强" in cells[0]  # the watermark names the reader
     assert "渤中19-6 钻井服务" in cells
     assert "7407407.34" in cells  # expected revenue = 12,345,678.90 × 60 %
+    revenue = next(r for r in sheet.iter_rows() if r[1].value == "渤中19-6 钻井服务")
+    amount, rate, expected = revenue[2], revenue[3], revenue[4]
+    assert (amount.data_type, amount.number_format) == ("n", "#,##0.00")  # money stays a number
+    assert (expected.data_type, expected.number_format) == ("n", "#,##0.00")
+    assert (rate.value, rate.number_format) == (0.6, "0.##%")
     logged = AccessLogEntry.objects.filter(
         record_type="keycustomers.revenueplanrow", record_id=str(row.pk)
     )

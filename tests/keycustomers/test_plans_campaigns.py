@@ -19,7 +19,7 @@ from guanxi.keycustomers.selectors import (
     revenue_totals,
 )
 from guanxi.keycustomers.templatetags.keycustomers import percent
-from guanxi.keycustomers.templatetags.keycustomers import yuan as yuan_filter
+from guanxi.web.templatetags.formats import yuan as yuan_filter
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_totals_are_the_sum_of_the_rows_shown(make_plan, people) -> None:
     assert totals.contract_amount == Decimal("12345678.95")
     assert totals.expected_revenue == Decimal("7407407.37")
     assert totals.profit == Decimal("1111111.12")
-    assert yuan_filter(totals.expected_revenue) == "¥7,407,407.37"
+    assert yuan_filter(totals.expected_revenue) == "7,407,407.37 元"
 
 
 def test_a_win_rate_above_one_is_refused(make_plan, people) -> None:
@@ -70,7 +70,7 @@ def test_a_win_rate_above_one_is_refused(make_plan, people) -> None:
 def test_yuan_rounding_never_goes_through_float(amount: Decimal, rate: Decimal) -> None:
     value = yuan(amount * rate)
     assert value == (amount * rate).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
-    assert yuan_filter(value).startswith("¥")
+    assert yuan_filter(value).endswith(" 元")
 
 
 def test_percent_shows_a_rate_as_people_write_it() -> None:

@@ -29,6 +29,7 @@ from guanxi.customers.models import (
     Relationship,
     RelationshipEvent,
 )
+from guanxi.formats import money
 from guanxi.history.models import Change
 from guanxi.keycustomers.models import (
     ActionPlanRow,
@@ -185,6 +186,8 @@ def test_costly_activities_carry_the_policys_approval_and_cheap_ones_none() -> N
     assert step is not None
     assert step.decided_by_id is None
     assert step.approval.title.startswith("活动费用")
+    # the amount as the service writes it, though the generator writes the title in SQL
+    assert step.approval.title.endswith(f"，{money(step.approval.amount)}")
     # ... and a written-off costly activity was approved first, as the write-off demands
     written_off = costly.filter(status=ActivityStatus.WRITTEN_OFF).first()
     assert written_off is not None

@@ -24,6 +24,7 @@ from guanxi.approvals import services as approvals
 from guanxi.approvals.models import Status
 from guanxi.approvals.services import Refused
 from guanxi.customers.models import Customer
+from guanxi.formats import money
 from guanxi.organisation.models import Person, Unit
 from guanxi.plans.models import Plan, PlanItem, PlanStatus
 from guanxi.plans.services import plan_kind, sees_customer
@@ -90,8 +91,8 @@ def _request_cost(actor: Person, activity: Activity) -> None:
         kind=COST_KIND,
         subject=activity,
         requesting_unit=activity.unit,
-        title=_("Activity cost: %(name)s, %(cost)s yuan")
-        % {"name": activity.name, "cost": activity.cost},
+        title=_("Activity cost: %(name)s, %(cost)s")
+        % {"name": activity.name, "cost": money(activity.cost)},
         amount=activity.cost,
     )
 
@@ -108,7 +109,7 @@ def _request_first(actor: Person, activity: Activity) -> bool:
             kind=kind,
             subject=activity,
             requesting_unit=activity.unit,
-            title=f"{activity.name} ({activity.date}, {activity.cost} 元)",
+            title=f"{activity.name} ({activity.date}, {money(activity.cost)})",
             amount=activity.cost,
         )
         blocked = blocked or (approval is not None and approval.blocks("carry_out"))

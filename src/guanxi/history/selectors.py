@@ -26,9 +26,31 @@ def _scoped(actor: User, queryset: QuerySet[Change]) -> QuerySet[Change]:
     return visible(actor, queryset, PERMISSION, unit_field="unit").order_by("-id")
 
 
-def history_for_customer(*, actor: User, customer: Customer) -> QuerySet[Change]:
-    """The history of a customer the actor was already allowed to read (customer_get)."""
-    return _scoped(actor, Change.objects.filter(customer_id=customer.pk))
+def history_for_customer(
+    *, actor: User, customer: Customer, field: str = "", person: int | None = None
+) -> QuerySet[Change]:
+    """The history of a customer the actor was already allowed to read (customer_get);
+    narrowed to one field (`table.column`, see display.field_choices) and one person."""
+    queryset = _scoped(actor, Change.objects.filter(customer_id=customer.pk))
+    if field:
+        table, _dot, column = field.partition(".")
+        queryset = queryset.filter(table=table, changes__has_key=column)
+    if person is not None:
+        queryset = queryset.filter(actor_id=person)
+    return queryset
+
+
+def history_people(*, actor: User, customer: Customer) -> list[tuple[int, str]]:
+    """The people who changed the customer's archive, for the person filter: two queries."""
+    ids = (
+        history_for_customer(actor=actor, customer=customer)
+        .exclude(actor_id=None)
+        .order_by()
+        .values_list("actor_id", flat=True)
+        .distinct()
+    )
+    people = Person.objects.filter(pk__in=list(ids))
+    return sorted(((p.pk, str(p)) for p in people), key=lambda pair: pair[1])
 
 
 def history_for_record(*, actor: User, table: str, record_id: object) -> QuerySet[Change]:

@@ -3,7 +3,7 @@ product / service campaigns (002 §6). Every record is scoped by a unit on the o
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,14 +11,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.customers.models import Contact, Customer
+from guanxi.formats import round_fen
 from guanxi.organisation.models import Unit
-
-CENT = Decimal("0.01")
 
 
 def yuan(value: Decimal) -> Decimal:
     """Money rounded to the fen the way accountants do (half up)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_fen(value)
 
 
 # --------------------------------------------------------------------------- visits (002 §7)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from guanxi.access.models import Channel
 from guanxi.access.scope import User, fetch, visible
+from guanxi.formats import MoneyUnit, table_unit
 from guanxi.organisation.models import Unit
 from guanxi.plans.models import Plan, PlanItem, PlanStatus
 from guanxi.policy.loader import current as current_policy
@@ -115,6 +116,12 @@ class CompanyTotals:
     by_unit: list[dict[str, Any]]
     by_kind: list[dict[str, Any]]
     total: dict[str, Any]
+
+    @property
+    def cost_unit(self) -> MoneyUnit:
+        """元 or 万元 for the totals tables, by the rule of guanxi.formats.table_unit."""
+        rows = [*self.by_unit, *self.by_kind, self.total]
+        return table_unit(row.get("cost_total") for row in rows)
 
 
 def company_totals(items: QuerySet[PlanItem]) -> CompanyTotals:

@@ -18,12 +18,35 @@ from guanxi.access.models import Channel
 from guanxi.access.scope import acting_person
 from guanxi.api.archive.serializers import reader
 from guanxi.api.pagination import KeysetPagination
-from guanxi.history.display import masked_changes
+from guanxi.history.display import Entry, describe, masked_changes
 from guanxi.history.models import Change
 from guanxi.history.selectors import customer_history_read, record_history_read
 
 
+class FieldDisplaySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    column = serializers.CharField()
+    field = serializers.CharField(source="label")
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class ChangeDisplaySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The change in words, as the history page shows it."""
+
+    at = serializers.CharField(help_text=_("Local time of the installation, to the minute"))
+    actor = serializers.CharField(source="who")
+    information_source = serializers.CharField(source="source")
+    via = serializers.CharField()
+    op = serializers.CharField()
+    record_type = serializers.CharField(source="what")
+    record = serializers.CharField()
+    changed_fields = FieldDisplaySerializer(source="fields", many=True)
+
+
 class ChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    display = serializers.SerializerMethodField(
+        help_text=_("Names instead of ids, labels instead of codes, local time to the minute.")
+    )
     changes = serializers.SerializerMethodField(
         help_text=_(
             "Update: {column: [old, new]} of the changed columns; insert: the new row; "
@@ -44,12 +67,22 @@ class ChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "source",
             "via",
             "customer_id",
+            "display",
         ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_changes(self, change: Change) -> dict[str, Any]:
         return masked_changes(change, reader(self.context))
+
+    @extend_schema_field(ChangeDisplaySerializer)
+    def get_display(self, change: Change) -> dict[str, Any] | None:
+        """From the entries the list described together (one query per related model)."""
+        entry: Entry | None = self.context.get("entries", {}).get(change.pk)
+        if entry is None:
+            return None
+        data: dict[str, Any] = ChangeDisplaySerializer(entry).data
+        return data
 
 
 class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
@@ -87,4 +120,10 @@ class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ig
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        changes = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        entries = describe(
+            changes, reader=reader({"request": request}), language=request.LANGUAGE_CODE
+        )
+        context = self.get_serializer_context() | {"entries": {e.change.pk: e for e in entries}}
+        serializer = self.get_serializer_class()(changes, many=True, context=context)
+        return self.get_paginated_response(serializer.data)

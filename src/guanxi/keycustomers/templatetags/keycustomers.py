@@ -1,4 +1,5 @@
-"""Money and rates as the forms of 003 附表7 show them."""
+"""Rates as the forms of 003 附表7 show them; money is the built-in `yuan` filter
+(guanxi.web.templatetags.formats)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from guanxi.keycustomers.models import yuan as round_yuan
-
 register = template.Library()
-
-
-@register.filter
-def yuan(value: object) -> str:
-    """¥1,234,567.00 — rounded to the fen half up; never through float."""
-    try:
-        amount = round_yuan(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
-        return ""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
 
 
 @register.filter

@@ -180,7 +180,18 @@ def _costs(ctx: Context) -> list[Decimal]:
     return small * max(len(large) * 8 // max(len(small), 1), 1) + large
 
 
-_ACTIVITY_COST_TITLE = gettext_lazy("Activity cost: %(name)s, %(cost)s yuan")
+_ACTIVITY_COST_TITLE = gettext_lazy("Activity cost: %(name)s, %(cost)s")
+
+
+def _money_sql(vendor: str, column: str) -> str:
+    """`column` as guanxi.formats.money writes it (12,345.60 元), in SQL: SQLite's printf
+    groups thousands only for integers, so yuan and fen are printed apart. Costs are >= 0."""
+    if vendor == "postgresql":
+        return f"to_char({column}, 'FM999,999,999,990.00') || ' 元'"
+    fen = f"CAST(round({column} * 100) AS INTEGER)"
+    # doubled percent signs: the statement runs with parameters
+    return f"printf('%%,d', {fen} / 100) || '.' || printf('%%02d', {fen} %% 100) || ' 元'"
+
 
 ACTIVITY_NAMES = {
     PlanKind.CARE.value: ("节日慰问", "生日关怀", "项目交流座谈"),
@@ -279,7 +290,9 @@ def approvals(ctx: Context) -> int:
         template = str(_ACTIVITY_COST_TITLE)
     pieces = re.split(r"%\((name|cost)\)s", template)  # text, name, text, cost, text
     title = " || ".join(
-        "%s" if n % 2 == 0 else ("a.name" if piece == "name" else "CAST(a.cost AS TEXT)")
+        "%s"
+        if n % 2 == 0
+        else ("a.name" if piece == "name" else _money_sql(connection.vendor, "a.cost"))
         for n, piece in enumerate(pieces)
     )
     title_params = [piece for n, piece in enumerate(pieces) if n % 2 == 0]

@@ -23,7 +23,7 @@ from guanxi.access.register import client_address, read_of, register_reads
 from guanxi.access.scope import acting_person, fetch, may, may_in_unit, visible, visible_units
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customer_get
-from guanxi.documents.excel import workbook
+from guanxi.documents.excel import Rate, workbook
 from guanxi.documents.pdf import pdf_response, render_pdf
 from guanxi.keycustomers import campaigns, customer_plans, visits
 from guanxi.keycustomers import models as k
@@ -595,9 +595,9 @@ def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             "",
             r.project,
             r.contract_amount,
-            r.win_rate,
+            Rate(r.win_rate),
             r.expected_revenue,
-            r.margin,
+            Rate(r.margin),
             r.profit,
             r.note,
         ]

@@ -348,7 +348,7 @@ def _item_row(item: PlanItem, fields: set[str]) -> list[object]:
         "our_people": ours,
         "content": item.content,
         "documents": item.documents,
-        "cost": float(item.cost),
+        "cost": item.cost,  # a Decimal: a money cell in the workbook, `|yuan` in the PDF
     }
     return row + [values[f] for f in COLUMN_ORDER if f in fields]
 
