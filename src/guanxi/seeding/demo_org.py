@@ -228,14 +228,21 @@ class Cast:
         return self.policy.roles[role].grants if role in self.policy.roles else frozenset()
 
     def member(
-        self, unit: Unit | None, *grants: str, besides: tuple[Person | None, ...] = ()
+        self,
+        unit: Unit | None,
+        *grants: str,
+        besides: tuple[Person | None, ...] = (),
+        lacking: str = "",
     ) -> Person | None:
-        """The first login of `unit` (any unit: None) whose role there grants all `grants`."""
+        """The first login of `unit` (any unit: None) whose role there grants all `grants`
+        (and not `lacking`, when given)."""
         for person in self.people:
             if person in besides:
                 continue
             for unit_id, role in self.memberships.get(person.pk, []):
-                if (unit is None or unit_id == unit.pk) and set(grants) <= self._grants(role):
+                held = self._grants(role)
+                here = unit is None or unit_id == unit.pk
+                if here and set(grants) <= held and not (lacking and lacking in held):
                     return person
         return None
 

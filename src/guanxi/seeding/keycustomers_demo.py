@@ -38,10 +38,9 @@ def _people() -> dict[str, Person]:
     work = ("customer.change", "visit.change", "customer_plan.change")
     lead = cast.member(cast.root, *work)
     lines = [unit for unit in cast.units.values() if unit != cast.root]
-    owner = next(
-        (p for u in lines if (p := cast.member(u, *work, besides=(lead, cast.member(u, *work))))),
-        None,
-    ) or next((p for u in lines if (p := cast.member(u, *work))), None)
+    # a customer manager, not the line's department manager (who consolidates its plans)
+    owners = [cast.member(u, *work, lacking="plan.consolidate") for u in lines]
+    owner = next((p for p in owners if p is not None), None)
     return {"lead": lead, "owner": owner} if lead and owner else {}
 
 
