@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from guanxi.access.exports import check_confirmed
 from guanxi.access.models import Channel
 from guanxi.access.register import read_of, register_reads
 from guanxi.access.scope import User, may, visible
@@ -407,12 +408,16 @@ def review_workbook(
     unit: Unit | None = None,
     manager: int | None = None,
     only_incomplete: bool = False,
+    confirmed: int | None = None,
 ) -> bytes:
     """The information administrator's report (003 §13.4) as a watermarked workbook: sheet 1
     per customer, sheet 2 per customer manager. Needs `customer.export`; a read of every
-    customer row is registered before the bytes are returned (fail-closed)."""
+    customer row is registered before the bytes are returned (fail-closed). More rows than the
+    policy allows unconfirmed: ExportNotConfirmed, nothing read."""
     if not may(actor, "customer.export"):
         raise PermissionDenied(_("You may not export customer units."))
+    queryset = review_rows(actor=actor, unit=unit, manager=manager, only_incomplete=only_incomplete)
+    check_confirmed(count=queryset[:EXPORT_LIMIT].count(), confirmed=confirmed)
     with translation.override(language or translation.get_language()):
         return _workbook(actor, address, unit, manager, only_incomplete)
 

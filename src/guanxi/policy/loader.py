@@ -22,6 +22,7 @@ from guanxi.policy.schema import (
     ApprovalRule,
     ApprovalStep,
     Dimension,
+    Exports,
     Option,
     PlanKind,
     Policy,
@@ -54,6 +55,8 @@ REVIEW_STALE_DAYS = range(1, 3661)
 REVIEW_MONTHS = range(1, 13)
 SECURITY_KEYS = {"session_idle_minutes", "webhook_private_addresses", "clause", "text"}
 SESSION_IDLE_MINUTES = range(1, 24 * 60 + 1)
+EXPORTS_KEYS = {"confirm_above", "clause", "text"}
+EXPORT_CONFIRM_ABOVE = range(1, 100_000 + 1)
 STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
 
 
@@ -683,6 +686,45 @@ def _build_security(raw: Any, where: _Locator, problems: list[Problem]) -> Secur
     )
 
 
+def _build_exports(raw: Any, where: _Locator, problems: list[Problem]) -> Exports:
+    """The optional [exports] table; without it an export of more than 200 records asks for
+    confirmation (product default)."""
+    if raw is None:
+        return Exports()
+    if not isinstance(raw, dict):
+        problems.append(Problem(where.entry("exports"), "'exports' must be one table"))
+        return Exports()
+    for key in sorted(set(raw) - EXPORTS_KEYS):
+        problems.append(
+            Problem(where.key("exports", None, key), f"[exports] has an unknown key {key!r}")
+        )
+    for key in ("clause", "text"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            problems.append(
+                Problem(where.key("exports", None, key), f"[exports] needs a non-empty {key!r}")
+            )
+    clause = raw.get("clause")
+    if isinstance(clause, str) and clause.strip() and not CLAUSE_RE.match(clause):
+        problems.append(
+            Problem(
+                where.key("exports", None, "clause"),
+                f"clause {clause!r} must look like '000 §14.4' or '003 附表2'",
+            )
+        )
+    above = raw.get("confirm_above", Exports.confirm_above)
+    if isinstance(above, bool) or not isinstance(above, int) or above not in EXPORT_CONFIRM_ABOVE:
+        problems.append(
+            Problem(
+                where.key("exports", None, "confirm_above"),
+                "'confirm_above' must be a whole number from 1 to 100000",
+            )
+        )
+        above = Exports.confirm_above
+    return Exports(
+        confirm_above=above, clause=str(raw.get("clause", "")), text=str(raw.get("text", ""))
+    )
+
+
 def parse(text: str, path: Path) -> Policy:
     """Parse and validate policy text; raise PolicyError listing every problem found."""
     try:
@@ -692,7 +734,7 @@ def parse(text: str, path: Path) -> Policy:
         raise PolicyError(path, [Problem(line, f"not valid TOML: {error}")]) from error
     where = _Locator(text)
     problems: list[Problem] = []
-    for key in sorted(set(data) - {"policy", "review", "security", *TABLE_KEYS}):
+    for key in sorted(set(data) - {"policy", "review", "security", "exports", *TABLE_KEYS}):
         problems.append(Problem(where.entry(key), f"unknown section {key!r}"))
     header = data.get("policy", {})
     for key in ("key", "name_zh", "name_en", "source"):
@@ -732,6 +774,7 @@ def parse(text: str, path: Path) -> Policy:
         sources=_build_sources(tables["sources"], where, problems),
         review=_build_review(data.get("review"), where, problems),
         security=_build_security(data.get("security"), where, problems),
+        exports=_build_exports(data.get("exports"), where, problems),
     )
     kinds = set(policy.unit_kinds)
     policy = replace(

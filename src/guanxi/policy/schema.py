@@ -168,6 +168,16 @@ class Security:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Exports:
+    """Secrecy of exports (000 §20.1, §21.1: no copying): an export of more than
+    `confirm_above` records says how many will leave and waits for the person to confirm."""
+
+    confirm_above: int = 200
+    clause: str = ""
+    text: str = ""
+
+
 # What a plan item can hold (000 §14.2, §16.2, §18.2); each [[plans]] kind lists its own.
 PLAN_KINDS = ("care", "visit", "seminar")
 PLAN_PERIODS = ("month", "quarter", "year")
@@ -240,6 +250,7 @@ class Policy:
     sources: dict[str, Source] = field(default_factory=dict)
     review: Review = field(default_factory=Review)
     security: Security = field(default_factory=Security)
+    exports: Exports = field(default_factory=Exports)
     plans: dict[str, PlanKind] = field(default_factory=dict)
     approvals: tuple[ApprovalRule, ...] = ()
 

@@ -1,4 +1,4 @@
-"""The demo installation: a cosl-shaped organisation, a person for every role, customers.
+"""The demo installation: the policy's organisation, a person for every role, customers.
 
 Every step matches existing rows by code, username or credit code, so loading twice keeps the
 data and adds nothing.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -28,70 +27,29 @@ from guanxi.customers.services import customer_create
 from guanxi.organisation import services as org
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
+from guanxi.seeding.demo_org import (
+    COSL_PEOPLE,
+    COSL_UNITS,
+    Cast,
+    PersonSpec,
+    UnitSpec,
+    organisation,
+)
 from guanxi.seeding.keycustomers_demo import load_keycustomers_demo
-from guanxi.seeding.names import GOVERNMENT, OIL_COMPANIES, credit_code, partner_name
+from guanxi.seeding.names import credit_code, partner_name, pools_for, suffixes_for
 from guanxi.seeding.plans_demo import load_plans
 
 DEMO_PASSWORD = "guanxi-demo"  # noqa: S105 - the published password of the demo accounts
 
 
-@dataclass(frozen=True)
-class UnitSpec:
-    code: str
-    kind: str
-    name: str
-    name_en: str
-    parent: str | None
-    city: str
+# The cosl organisation, as the README documents it; other presets grow theirs (demo_org).
+UNITS = COSL_UNITS
+PEOPLE = COSL_PEOPLE
 
 
-UNITS = [
-    UnitSpec("HQ", "hq", "公司市场营销部", "HQ Marketing", None, "北京"),
-    UnitSpec(
-        "DIV1", "division", "钻井事业部市场营销部", "Drilling Division Marketing", "HQ", "天津"
-    ),
-    UnitSpec("BASE11", "base", "钻井事业部塘沽基地", "Drilling Tanggu Base", "DIV1", "天津"),
-    UnitSpec("BASE12", "base", "钻井事业部湛江基地", "Drilling Zhanjiang Base", "DIV1", "湛江"),
-    UnitSpec(
-        "DIV2",
-        "division",
-        "油田技术事业部市场营销部",
-        "Well Services Division Marketing",
-        "HQ",
-        "廊坊",
-    ),
-    UnitSpec(
-        "BASE21", "base", "油田技术事业部天津基地", "Well Services Tianjin Base", "DIV2", "天津"
-    ),
-    UnitSpec(
-        "BASE22", "base", "油田技术事业部深圳基地", "Well Services Shenzhen Base", "DIV2", "深圳"
-    ),
-    UnitSpec(
-        "DIV3", "division", "物探事业部市场营销部", "Geophysical Division Marketing", "HQ", "天津"
-    ),
-    UnitSpec("BASE31", "base", "物探事业部上海基地", "Geophysical Shanghai Base", "DIV3", "上海"),
-    UnitSpec("BASE32", "base", "物探事业部湛江基地", "Geophysical Zhanjiang Base", "DIV3", "湛江"),
-    UnitSpec("BR1", "branch", "天津分公司市场营销部", "Tianjin Branch Marketing", "HQ", "天津"),
-    UnitSpec("BR2", "branch", "湛江分公司市场营销部", "Zhanjiang Branch Marketing", "HQ", "湛江"),
-]
-
-# username, display name, unit code, role, superuser
-PEOPLE = [
-    ("admin", "系统管理员", "HQ", "admin", True),
-    ("hq.manager", "王建国", "HQ", "manager", False),
-    ("hq.staff", "李晓燕", "HQ", "staff", False),
-    ("hq.info", "周敏", "HQ", "info_admin", False),
-    ("div1.manager", "张志强", "DIV1", "manager", False),
-    ("div1.staff", "刘洋", "DIV1", "staff", False),
-    ("div1.cm", "陈静", "DIV1", "customer_manager", False),
-    ("base11.staff", "赵磊", "BASE11", "staff", False),
-    ("div2.staff", "孙丽", "DIV2", "staff", False),
-    ("branch1.manager", "马文斌", "BR1", "manager", False),
-    ("branch1.staff", "何芳", "BR1", "staff", False),
-    ("finance", "郭淑华", "HQ", "finance", False),
-    ("exec", "曹振东", "HQ", "executive", False),
-    ("auditor", "吴海涛", "HQ", "auditor", False),
-]
+def demo_organisation() -> tuple[list[UnitSpec], list[PersonSpec]]:
+    """The demo units and logins of the installation's policy."""
+    return organisation(current_policy())
 
 
 def _unit(spec: UnitSpec, units: dict[str, Unit]) -> Unit:
@@ -111,14 +69,14 @@ def _unit(spec: UnitSpec, units: dict[str, Unit]) -> Unit:
 
 def load_organisation() -> dict[str, Unit]:
     units: dict[str, Unit] = {}
-    for spec in UNITS:
+    for spec in demo_organisation()[0]:
         units[spec.code] = _unit(spec, units)
     return units
 
 
 def load_people(units: dict[str, Unit], password: str = DEMO_PASSWORD) -> dict[str, Person]:
     people: dict[str, Person] = {}
-    for username, display_name, unit_code, role, superuser in PEOPLE:
+    for username, display_name, unit_code, role, superuser in demo_organisation()[1]:
         person = Person.objects.filter(username=username).first()
         if person is None:
             person = org.person_create(
@@ -137,10 +95,24 @@ def load_people(units: dict[str, Unit], password: str = DEMO_PASSWORD) -> dict[s
 
 
 def _customer_names(rng: random.Random, fake: Faker, city: str, count: int) -> list[str]:
-    names = [rng.choice(OIL_COMPANIES), rng.choice(GOVERNMENT)]
+    """A big name of each of the policy's industries, then smaller firms of the unit's city."""
+    dimension = current_policy().dimensions.get("industry")
+    industries = [option.key for option in dimension.options] if dimension else []
+    # the big names are few and shared by every unit: at most a third of a unit's customers
+    names = [rng.choice(pool) for pool in pools_for(industries)[: max(1, count // 3)]]
+    suffixes = suffixes_for(industries)
     while len(names) < count:
-        names.append(partner_name(rng, city) if rng.random() < 0.6 else fake.company())
+        names.append(partner_name(rng, city, suffixes) if rng.random() < 0.6 else fake.company())
     return names
+
+
+def _keeper(people: dict[str, Person]) -> Person:
+    """Who creates the demo archive: the first HQ login that may create customer units."""
+    cast = Cast.load(current_policy())
+    keeper = cast.member(cast.root, "customer.create", "customer.change")
+    if keeper is None:
+        raise LookupError("the policy gives no HQ role the right to create customer units")
+    return people.get(keeper.username, keeper)
 
 
 def load_customers(
@@ -151,9 +123,9 @@ def load_customers(
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
     tiers = [tier.key for tier in current_policy().tiers_by_rank()]
-    creator = people["hq.manager"]
+    creator = _keeper(people)
     created = 0
-    for spec in UNITS:
+    for spec in demo_organisation()[0]:
         for name in _customer_names(rng, fake, spec.city, per_unit):
             code = credit_code(rng)
             tier = tiers[min(int(rng.random() ** 2 * len(tiers)), len(tiers) - 1)]
@@ -171,10 +143,10 @@ def load_customers(
 
 
 @transaction.atomic
-def load_demo() -> dict[str, int]:
+def load_demo(per_unit: int = 25) -> dict[str, int]:
     units = load_organisation()
     people = load_people(units)
-    created = load_customers(units, people, per_unit=25)
+    created = load_customers(units, people, per_unit=per_unit)
     load_archive(people)
     plans = load_plans(units, people)
     engagements = load_keycustomers_demo()
@@ -260,6 +232,7 @@ def _contacts_for(
 
 def _dealings_for(customer: Customer, rng: random.Random, actor: Person) -> None:
     today = datetime.date(2026, 11, 1)
+    prefix = current_policy().key.upper()  # COSL-2024-1234
     for _ in range(rng.randint(1, 4)):
         status = rng.choice([s.value for s in DealingStatus])
         kind = (
@@ -276,7 +249,7 @@ def _dealings_for(customer: Customer, rng: random.Random, actor: Person) -> None
             title=f"{customer.name[:6]}{name}项目",
             our_unit=customer.owning_unit,
             amount=Decimal(rng.randrange(200_000, 80_000_000, 10_000)),
-            contract_number=f"COSL-{rng.randrange(2021, 2027)}-{rng.randrange(1000, 9999)}"
+            contract_number=f"{prefix}-{rng.randrange(2021, 2027)}-{rng.randrange(1000, 9999)}"
             if kind == DealingKind.CONTRACT
             else "",
         )
@@ -295,24 +268,39 @@ def _dealings_for(customer: Customer, rng: random.Random, actor: Person) -> None
             )
 
 
+COSL_HOLDERS = (
+    "hq.manager",
+    "hq.staff",
+    "div1.manager",
+    "div1.staff",
+    "div1.cm",
+    "branch1.manager",
+    "base11.staff",
+)
+
+
+def _holders(people: dict[str, Person]) -> list[Person]:
+    """Our people who hold relationships: cosl's documented ones, else the first seven logins
+    whose role may see customer units."""
+    if all(name in people for name in COSL_HOLDERS):
+        return [people[name] for name in COSL_HOLDERS]
+    cast = Cast.load(current_policy())
+    holders: list[Person] = []
+    while len(holders) < 7:
+        person = cast.member(None, "customer.view", besides=tuple(holders))
+        if person is None:
+            break
+        holders.append(person)
+    return holders
+
+
 def load_archive(people: dict[str, Person], seed: int = 2027) -> int:
     """Departments, contacts, relationship maps and dealings for customers that have none."""
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
-    actor = people["hq.manager"]
-    holders = [
-        people[name]
-        for name in (
-            "hq.manager",
-            "hq.staff",
-            "div1.manager",
-            "div1.staff",
-            "div1.cm",
-            "branch1.manager",
-            "base11.staff",
-        )
-    ]
+    actor = _keeper(people)
+    holders = _holders(people)
     filled = 0
     for customer in Customer.objects.filter(departments__isnull=True).order_by("id"):
         departments = [

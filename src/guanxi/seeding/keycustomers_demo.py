@@ -20,6 +20,8 @@ from guanxi.keycustomers.models import (
     VisitPlan,
 )
 from guanxi.organisation.models import Person, Unit
+from guanxi.policy.loader import current as current_policy
+from guanxi.seeding.demo_org import Cast
 
 THEMES = ["年度高层拜访", "钻完井一体化服务合作洽谈", "技术交流与新产品推介", "合同执行情况沟通"]
 PROJECTS = [
@@ -30,14 +32,23 @@ PROJECTS = [
 
 
 def _people() -> dict[str, Person]:
-    return {p.username: p for p in Person.objects.filter(username__contains=".")}
+    """The HQ manager who leads visits and customer plans, and the customer manager of the first
+    line who owns them (cosl: hq.manager and div1.cm), chosen by the policy's grants."""
+    cast = Cast.load(current_policy())
+    work = ("customer.change", "visit.change", "customer_plan.change")
+    lead = cast.member(cast.root, *work)
+    lines = [unit for unit in cast.units.values() if unit != cast.root]
+    # a customer manager, not the line's department manager (who consolidates its plans)
+    owners = [cast.member(u, *work, lacking="plan.consolidate") for u in lines]
+    owner = next((p for p in owners if p is not None), None)
+    return {"lead": lead, "owner": owner} if lead and owner else {}
 
 
 def _visit(
     customer: Customer, contact: Contact, people: dict[str, Person], n: int, rng: random.Random
 ) -> None:
     start = date(2025, 3, 3) + timedelta(days=14 * n)
-    manager = people["hq.manager"]
+    manager = people["lead"]
     visit = visits.visit_create(
         actor=manager,
         direction="outgoing" if n % 2 == 0 else "incoming",
@@ -46,9 +57,9 @@ def _visit(
         starts_on=start,
         ends_on=start + timedelta(days=1),
         their_people=[contact],
-        our_people=[manager, people["div1.cm"]],
+        our_people=[manager, people["owner"]],
         notified_units=list(Unit.objects.filter(pk=customer.owning_unit_id)),
-        duties="王建国：主谈；陈静：纪要与备参材料",
+        duties=f"{manager.display_name}：主谈；{people['owner'].display_name}：纪要与备参材料",
         matters="年度合作框架、新技术应用、价格调整",
         itinerary=[visits.Stop(day=start, time="09:30", place="客户总部", activity="座谈会")],
     )
@@ -61,7 +72,7 @@ def _visit(
             follow_ups=[
                 visits.NewFollowUp(
                     title="提交技术交流方案",
-                    owner=people["div1.cm"],
+                    owner=people["owner"],
                     due_on=start + timedelta(days=30),
                 )
             ],
@@ -70,10 +81,10 @@ def _visit(
 
 def _plan(customer: Customer, contact: Contact, people: dict[str, Person]) -> None:
     plan = customer_plans.customer_plan_create(
-        actor=people["hq.manager"],
+        actor=people["lead"],
         customer=customer,
         year=2025,
-        owner=people["div1.cm"],
+        owner=people["owner"],
         summary="巩固主力服务份额，拓展测井与固井业务。",
         strengths="服务响应快，装备齐全",
         weaknesses="价格竞争力一般",
@@ -83,12 +94,12 @@ def _plan(customer: Customer, contact: Contact, people: dict[str, Person]) -> No
         assessment="关系处于成长期，决策层态度积极。",
         objectives="合同额同比增长 15%",
     )
-    actor = people["hq.manager"]
+    actor = people["lead"]
     customer_plans.plan_row_add(
         actor=actor,
         plan=plan,
         kind=ContactPlanRow,
-        our_person=people["div1.cm"],
+        our_person=people["owner"],
         their_person=contact,
         next_contact_on=date(2025, 9, 15),
     )
@@ -97,7 +108,7 @@ def _plan(customer: Customer, contact: Contact, people: dict[str, Person]) -> No
         plan=plan,
         kind=ActionPlanRow,
         action="组织技术交流会",
-        owner=people["div1.cm"],
+        owner=people["owner"],
         starts_on=date(2025, 4, 1),
         ends_on=date(2025, 4, 30),
     )
@@ -117,7 +128,7 @@ def _campaign(customers: list[Customer], people: dict[str, Person]) -> None:
     hq = Unit.objects.filter(code="HQ").first()
     if hq is None or Campaign.objects.exists():
         return
-    manager = people["hq.manager"]
+    manager = people["lead"]
     campaign = campaigns.campaign_create(
         actor=manager,
         scope="company",
@@ -144,7 +155,7 @@ def load_keycustomers_demo(per_unit: int = 2, seed: int = 2028) -> dict[str, int
     """Visits, plans and a campaign for the first key customers of each unit (call after
     the demo archive is loaded; does nothing if visits already exist)."""
     people = _people()
-    if VisitPlan.objects.exists() or "hq.manager" not in people or "div1.cm" not in people:
+    if VisitPlan.objects.exists() or not people:
         return {"visits": VisitPlan.objects.count(), "customer_plans": CustomerPlan.objects.count()}
     rng = random.Random(seed)
     chosen: list[tuple[Customer, Contact]] = []

@@ -1,4 +1,8 @@
-"""Realistic customer names for an oilfield-services company's archive."""
+"""Realistic customer names for the demo archive, by the industries the policy names.
+
+Each preset's `industry` dimension says which market the company serves (oilfield services,
+telecom construction, gas sales); the names below are drawn from the pools of those industries,
+so every preset's demo reads like its own archive."""
 
 from __future__ import annotations
 
@@ -50,6 +54,74 @@ PARTNER_SUFFIXES = [
 ]
 
 
+OPERATORS = [
+    "中国移动通信集团北京有限公司",
+    "中国移动通信集团广东有限公司",
+    "中国电信股份有限公司上海分公司",
+    "中国电信股份有限公司四川分公司",
+    "中国联合网络通信有限公司天津市分公司",
+    "中国联合网络通信有限公司湖北省分公司",
+    "中国铁塔股份有限公司陕西省分公司",
+    "中国广电网络股份有限公司",
+]
+EQUIPMENT_VENDORS = [
+    "华为技术有限公司",
+    "中兴通讯股份有限公司",
+    "烽火通信科技股份有限公司",
+    "上海诺基亚贝尔股份有限公司",
+    "爱立信（中国）通信有限公司",
+    "大唐移动通信设备有限公司",
+]
+GAS_BUYERS = [
+    "广州燃气集团有限公司",
+    "深圳市燃气集团股份有限公司",
+    "福建省天然气有限责任公司",
+    "海南中海石油天然气发电有限公司",
+    "中海石油化学股份有限公司",
+    "浙江浙能天然气运行有限公司",
+    "珠海深能洪湾电力有限公司",
+    "上海燃气有限公司",
+]
+GOVERNMENT_ENTERPRISE = [
+    "国家电网有限公司信息通信分公司",
+    "北京市政务服务和数据管理局",
+    "广东省交通集团有限公司",
+    "中国南方航空股份有限公司信息中心",
+]
+# The big names of each industry key a preset may use, and the suffixes of its smaller firms.
+POOLS: dict[str, list[str]] = {
+    "domestic_oil": OIL_COMPANIES,
+    "international_oil": OIL_COMPANIES,
+    "government": GOVERNMENT,
+    "operator": OPERATORS,
+    "equipment_vendor": EQUIPMENT_VENDORS,
+    "government_enterprise": GOVERNMENT_ENTERPRISE,
+    "city_gas": GAS_BUYERS,
+    "power": GAS_BUYERS,
+    "chemical": GAS_BUYERS,
+}
+SUFFIXES: dict[str, list[str]] = {
+    "partner": PARTNER_SUFFIXES,
+    "operator": ["通信工程有限公司", "信息技术有限公司", "网络科技有限公司", "通信设计院有限公司"],
+    "city_gas": ["燃气有限公司", "能源发展有限公司", "天然气利用有限公司", "热电有限公司"],
+}
+GENERIC_SUFFIXES = ["科技有限公司", "实业有限公司", "发展有限公司"]
+
+
+def pools_for(industries: list[str]) -> list[list[str]]:
+    """The name pools of the policy's industries, each once, in the policy's order."""
+    pools: list[list[str]] = []
+    for key in industries:
+        pool = POOLS.get(key)
+        if pool is not None and all(pool is not other for other in pools):
+            pools.append(pool)
+    return pools or [GOVERNMENT]
+
+
+def suffixes_for(industries: list[str]) -> list[str]:
+    return next((SUFFIXES[key] for key in industries if key in SUFFIXES), GENERIC_SUFFIXES)
+
+
 def credit_code(rng: random.Random) -> str:
     """A well-formed unified social credit code (registration authority 9: enterprises)."""
     region = rng.choice(["110000", "120116", "440800", "440305", "310115", "130200", "460100"])
@@ -58,7 +130,7 @@ def credit_code(rng: random.Random) -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def partner_name(rng: random.Random, city: str) -> str:
+def partner_name(rng: random.Random, city: str, suffixes: list[str] = PARTNER_SUFFIXES) -> str:
     word = rng.choice(
         [
             "海通",
@@ -78,4 +150,4 @@ def partner_name(rng: random.Random, city: str) -> str:
             "安捷",
         ]
     )
-    return f"{city}{word}{rng.choice(PARTNER_SUFFIXES)}"
+    return f"{city}{word}{rng.choice(suffixes)}"

@@ -7,6 +7,7 @@ Everything goes through the services, so the demo obeys the same rules as real u
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -18,6 +19,8 @@ from guanxi.customers.models import Contact, Customer
 from guanxi.organisation.models import Person, Unit
 from guanxi.plans import services as plans
 from guanxi.plans.models import Plan
+from guanxi.policy.loader import current as current_policy
+from guanxi.seeding.demo_org import Cast
 
 CARE_ITEMS = [
     ("春节前客户高层走访慰问", "天津滨海新区", "公司台历、茶叶礼盒", Decimal("18000")),
@@ -89,19 +92,68 @@ def _visit_plan(unit: Unit, actor: Person, day: datetime.date) -> Plan:
     return plan
 
 
+@dataclass(frozen=True)
+class Players:
+    """The demo people who plan, by what the policy lets them do (cosl: div1.manager,
+    div1.staff, branch1.manager, hq.manager, hq.staff, finance)."""
+
+    first: Unit  # the first unit that submits plans
+    other: Unit  # a unit of another line (another kind where there is one)
+    planner: Person  # plans for the first unit
+    staff: Person  # a second planner of the first unit
+    other_planner: Person
+    approver: Person  # accepts plans at HQ
+    keeper: Person  # keeps HQ's own plans, and those of units without a login
+    finance: Person  # writes activities off
+    units: list[Unit]
+    actors: dict[int, Person]  # who plans for each planning unit
+
+
+PLANS = ("plan.change", "customer.view")
+
+
+def _need(person: Person | None, what: str) -> Person:
+    if person is None:
+        raise LookupError(f"the demo organisation has nobody who {what}")
+    return person
+
+
+def players(units: dict[str, Unit], people: dict[str, Person]) -> Players:
+    cast = Cast.load(current_policy())
+    lines = cast.units_for_plans("care") or [u for u in cast.units.values() if u != cast.root]
+    first = lines[0]
+    other = next((u for u in lines if u.kind != first.kind), lines[min(1, len(lines) - 1)])
+    approver = _need(cast.member(cast.root, "plan.consolidate"), "accepts plans at HQ")
+    planner = _need(cast.member(first, *PLANS) or cast.member(None, *PLANS), "plans")
+    keeper = _need(cast.member(cast.root, *PLANS, besides=(approver,)), "plans at HQ")
+    return Players(
+        first=first,
+        other=other,
+        planner=planner,
+        staff=cast.member(first, *PLANS, besides=(planner,)) or planner,
+        other_planner=cast.member(other, *PLANS) or planner,
+        approver=approver,
+        keeper=keeper,
+        finance=_need(cast.member(None, "activity.write_off"), "writes activities off"),
+        units=lines,
+        actors={unit.pk: cast.member(unit, *PLANS) or keeper for unit in lines},
+    )
+
+
 @transaction.atomic
 def load_plans(units: dict[str, Unit], people: dict[str, Person]) -> int:
     """Plans in every state, activities and approvals; returns how many plans it made."""
     if Plan.objects.exists():
         return 0
     day = timezone.localdate()
-    hq, div1, branch = people["hq.manager"], people["div1.manager"], people["branch1.manager"]
-    accepted = _care_plan(units["DIV1"], div1, day)
-    accepted = plans.plan_submit(actor=div1, plan=accepted, version=accepted.version)
+    cast = players(units, people)
+    hq, first, branch = cast.approver, cast.planner, cast.other_planner
+    accepted = _care_plan(cast.first, first, day)
+    accepted = plans.plan_submit(actor=first, plan=accepted, version=accepted.version)
     accepted = plans.plan_accept(actor=hq, plan=accepted, version=accepted.version)
-    waiting = _visit_plan(units["DIV1"], people["div1.staff"], day)
-    plans.plan_submit(actor=people["div1.staff"], plan=waiting, version=waiting.version)
-    returned = _care_plan(units["BR1"], branch, day)
+    waiting = _visit_plan(cast.first, cast.staff, day)
+    plans.plan_submit(actor=cast.staff, plan=waiting, version=waiting.version)
+    returned = _care_plan(cast.other, branch, day)
     returned = plans.plan_submit(actor=branch, plan=returned, version=returned.version)
     plans.plan_return(
         actor=hq,
@@ -109,50 +161,48 @@ def load_plans(units: dict[str, Unit], people: dict[str, Person]) -> int:
         version=returned.version,
         comment="晚宴费用偏高，请压缩至三万元以内并补充客户人员职务",
     )
-    _care_plan(units["HQ"], people["hq.staff"], day)
-    _quarter_and_year(units, people, day)
-    _activities(units, people, accepted)
+    root = next(iter(units.values()))
+    _care_plan(root, cast.keeper, day)
+    _quarter_and_year(root, cast, day)
+    _activities(root, cast, accepted)
     today = timezone.localdate()
     approvals.delegation_create(
         actor=hq,
-        delegate=people["hq.staff"],
+        delegate=cast.keeper,
         starts=today + datetime.timedelta(days=20),
         ends=today + datetime.timedelta(days=27),
-        note="赴湛江分公司检查工作期间",
+        note="赴下属单位检查工作期间",
     )
     return Plan.objects.count()
 
 
-def _quarter_and_year(
-    units: dict[str, Unit], people: dict[str, Person], day: datetime.date
-) -> None:
-    """Every unit's care plan for the quarter and seminar plan for the year, in every state.
+# (quarter care plan, year seminar plan) of each planning unit in turn
+OUTCOMES = [
+    ("accepted", "accepted"),
+    ("submitted", "accepted"),
+    ("accepted", "submitted"),
+    ("returned", "draft"),
+    ("submitted", "accepted"),
+]
 
-    DIV3 and BR2 have no demo login of their own; HQ marketing staff keep their plans, as HQ does
+
+def _quarter_and_year(root: Unit, cast: Players, day: datetime.date) -> None:
+    """Every planning unit's care plan for the quarter and seminar plan for the year, in every
+    state.
+
+    A unit without a demo login of its own has its plans kept by HQ marketing staff, as HQ does
     when a unit sends its plan on paper."""
-    hq, keeper = people["hq.manager"], people["hq.staff"]
-    actors = {
-        "DIV1": people["div1.manager"],
-        "DIV2": people["div2.staff"],
-        "DIV3": keeper,
-        "BR1": people["branch1.manager"],
-        "BR2": keeper,
-    }
-    outcome = {  # unit -> (quarter care plan, year seminar plan)
-        "DIV1": ("accepted", "accepted"),
-        "DIV2": ("submitted", "accepted"),
-        "DIV3": ("accepted", "submitted"),
-        "BR1": ("returned", "draft"),
-        "BR2": ("submitted", "accepted"),
-    }
-    for code, states in outcome.items():
+    hq, keeper = cast.approver, cast.keeper
+    for index, unit in enumerate(cast.units):
+        actor = cast.actors[unit.pk]
+        states = OUTCOMES[index % len(OUTCOMES)]
         for (period, kind), state in zip(
             (("quarter", "care"), ("year", "seminar")), states, strict=True
         ):
-            plan = _care_plan(units[code], actors[code], day, period=period, kind=kind)
+            plan = _care_plan(unit, actor, day, period=period, kind=kind)
             if state == "draft":
                 continue
-            plan = plans.plan_submit(actor=actors[code], plan=plan, version=plan.version)
+            plan = plans.plan_submit(actor=actor, plan=plan, version=plan.version)
             if state == "accepted":
                 plans.plan_accept(actor=hq, plan=plan, version=plan.version)
             elif state == "returned":
@@ -162,12 +212,12 @@ def _quarter_and_year(
                     version=plan.version,
                     comment="请补充每项活动的客户人员职务，并说明技术交流晚宴的必要性",
                 )
-    _care_plan(units["HQ"], keeper, day, period="quarter")
-    _care_plan(units["HQ"], keeper, day, period="year", kind="seminar")
+    _care_plan(root, keeper, day, period="quarter")
+    _care_plan(root, keeper, day, period="year", kind="seminar")
 
 
-def _activities(units: dict[str, Unit], people: dict[str, Person], accepted: Plan) -> None:
-    staff = people["div1.staff"]
+def _activities(root: Unit, cast: Players, accepted: Plan) -> None:
+    staff = cast.staff
     items = list(accepted.items.order_by("when", "id"))
     for item in items[:2]:
         activities.activity_record(
@@ -178,7 +228,7 @@ def _activities(units: dict[str, Unit], people: dict[str, Person], accepted: Pla
                 date=item.when,
                 place=item.place,
                 customer=item.customer,
-                our_people=[staff, people["div1.manager"]],
+                our_people=list(dict.fromkeys([staff, cast.planner])),
                 cost=item.cost,
                 result="客户高层出席，对我方作业质量评价较高，提出下季度增加一口调整井的意向",
             ),
@@ -195,10 +245,10 @@ def _activities(units: dict[str, Unit], people: dict[str, Person], accepted: Pla
             result="座谈气氛融洽，收集到两条服务改进建议",
         ),
     )
-    activities.activity_write_off(actor=people["finance"], activity=cheap, version=cheap.version)
+    activities.activity_write_off(actor=cast.finance, activity=cheap, version=cheap.version)
     activities.activity_record(
         actor=staff,
-        unit=units["DIV1"],
+        unit=cast.first,
         kind="care",
         data=activities.ActivityData(
             name="客户单位总工程师住院探望",
@@ -209,14 +259,14 @@ def _activities(units: dict[str, Unit], people: dict[str, Person], accepted: Pla
         ),
     )
     activities.activity_record(
-        actor=people["hq.staff"],
-        unit=units["HQ"],
+        actor=cast.keeper,
+        unit=root,
         kind="seminar",
         data=activities.ActivityData(
             name="海上钻完井新技术研讨会",
             date=timezone.localdate() + datetime.timedelta(days=40),
             place="北京燕郊总部",
             cost=Decimal("86000"),
-            our_people=[people["hq.staff"]],
+            our_people=[cast.keeper],
         ),
     )

@@ -98,6 +98,7 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
         "sorts": [("newest", _("Newest")), ("name", _("Name (pinyin)")), ("tier", _("Tier"))],
     }
     if is_htmx(request):  # the rows only, as the search box types: no filter lists
+        context["swap_export"] = True  # and the export link, so it exports what is shown
         return render(request, "customers/_rows.html", context)
     context["units"] = _units_for_filter(request)
     context["managers"] = _managers_for_filter(request)

@@ -15,8 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from guanxi.access.exports import ExportNotConfirmed, confirmed_from
 from guanxi.access.register import client_address
 from guanxi.access.scope import acting_person, may
+from guanxi.api.exports import CONFIRM, NOT_CONFIRMED, not_confirmed
 from guanxi.customers import excel
 from guanxi.customers.models_import import CustomerImport
 from guanxi.web.customer_io.views import filters_from, read_upload, xlsx_response
@@ -133,17 +135,25 @@ class ExportView(APIView):
             OpenApiParameter("q", str, description="Name, pinyin, initials or credit code"),
             OpenApiParameter("tier", str),
             OpenApiParameter("unit", int),
+            OpenApiParameter("industry", str),
+            OpenApiParameter("manager", int),
+            OpenApiParameter("sort", str, enum=["newest", "name", "tier"]),
+            CONFIRM,
         ],
-        responses={(200, excel.XLSX_TYPE): XLSX},
+        responses={(200, excel.XLSX_TYPE): XLSX, 409: NOT_CONFIRMED},
         operation_id="customer_export",
     )
     def get(self, request: Request) -> HttpResponse:
         actor = acting_person(request.user)
-        data = excel.export_workbook(
-            actor=actor,
-            filters=filters_from(request.query_params),
-            language=getattr(request, "LANGUAGE_CODE", None),
-            address=client_address(request._request),
-        )
+        try:
+            data = excel.export_workbook(
+                actor=actor,
+                filters=filters_from(request.query_params),
+                language=getattr(request, "LANGUAGE_CODE", None),
+                address=client_address(request._request),
+                confirmed=confirmed_from(request.query_params),
+            )
+        except ExportNotConfirmed as refusal:
+            return not_confirmed(refusal)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return xlsx_response(data, f"customers-{stamp}.xlsx")

@@ -24,8 +24,10 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from guanxi.access.exports import ExportNotConfirmed, confirmed_from
 from guanxi.access.register import client_address
 from guanxi.access.scope import acting_person, may
+from guanxi.api.exports import CONFIRM, NOT_CONFIRMED, not_confirmed
 from guanxi.customers import review
 from guanxi.customers.models import Customer
 from guanxi.web.customer_io.views import xlsx_response
@@ -161,9 +163,10 @@ class ReviewReportView(APIView):
     workbook; needs customer.export and registers a read of every customer row."""
 
     @extend_schema(
-        parameters=FILTERS,
+        parameters=[*FILTERS, CONFIRM],
         responses={
-            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): XLSX
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): XLSX,
+            409: NOT_CONFIRMED,
         },
         operation_id="review_report",
     )
@@ -174,13 +177,17 @@ class ReviewReportView(APIView):
         filters = review_filters(request.query_params, actor)
         if filters.outside:
             raise Http404
-        data = review.review_workbook(
-            actor=actor,
-            language=getattr(request, "LANGUAGE_CODE", None),
-            address=client_address(request._request),
-            unit=filters.unit,
-            manager=filters.manager,
-            only_incomplete=filters.only_incomplete,
-        )
+        try:
+            data = review.review_workbook(
+                actor=actor,
+                language=getattr(request, "LANGUAGE_CODE", None),
+                address=client_address(request._request),
+                unit=filters.unit,
+                manager=filters.manager,
+                only_incomplete=filters.only_incomplete,
+                confirmed=confirmed_from(request.query_params),
+            )
+        except ExportNotConfirmed as refusal:
+            return not_confirmed(refusal)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return xlsx_response(data, f"archive-review-{stamp}.xlsx")

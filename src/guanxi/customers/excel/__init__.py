@@ -27,7 +27,7 @@ from guanxi.customers.excel.columns import (
     Lookups,
     Parser,
 )
-from guanxi.customers.excel.export import export_workbook, neutralise, watermark
+from guanxi.customers.excel.export import export_count, export_workbook, neutralise, watermark
 from guanxi.customers.excel.importing import (
     ACTIONS,
     BULK,
@@ -73,6 +73,7 @@ __all__ = [
     "Sheet",
     "apply_import",
     "check_upload",
+    "export_count",
     "export_workbook",
     "import_get",
     "import_upload",

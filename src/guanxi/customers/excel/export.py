@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from guanxi.access.exports import check_confirmed
 from guanxi.access.models import Channel
 from guanxi.access.register import read_of, register_reads
 from guanxi.access.scope import may
@@ -75,13 +76,25 @@ def _mark(book: Workbook, sheet: Worksheet, text: str, actor: Person) -> None:
     book.properties.title = "客户单位导出 Customer units export"
 
 
+def export_count(*, actor: Person, filters: CustomerFilters) -> int:
+    """How many customer units an export with `filters` would carry (the list's own rows)."""
+    return customer_list(actor=actor, filters=filters)[:EXPORT_LIMIT].count()
+
+
 def export_workbook(
-    *, actor: Person, filters: CustomerFilters, language: str | None, address: str | None
+    *,
+    actor: Person,
+    filters: CustomerFilters,
+    language: str | None,
+    address: str | None,
+    confirmed: int | None = None,
 ) -> bytes:
     """The actor's current customer list as a watermarked workbook; every row's read is
-    registered before the bytes are returned (fail-closed: ReadNotRegistered, no file)."""
+    registered before the bytes are returned (fail-closed: ReadNotRegistered, no file).
+    More rows than the policy allows unconfirmed: ExportNotConfirmed, nothing read."""
     if not may(actor, "customer.export"):
         raise PermissionDenied(_("You may not export customer units."))
+    check_confirmed(count=export_count(actor=actor, filters=filters), confirmed=confirmed)
     rows = list(
         customer_list(actor=actor, filters=filters).select_related("manager")[: EXPORT_LIMIT + 1]
     )

@@ -8,15 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from guanxi.access.exports import ExportNotConfirmed, confirmed_from
 from guanxi.access.register import ReadNotRegistered, client_address
 from guanxi.access.scope import acting_person, may
 from guanxi.customers import excel
 from guanxi.customers.models_import import CustomerImport
 from guanxi.customers.selectors import CustomerFilters, customer_filters_from
+from guanxi.policy.loader import current as current_policy
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -107,21 +110,48 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export(request: HttpRequest) -> HttpResponse:
-    """The customer list, with its filters, as a watermarked workbook (DOC-5)."""
+    """The customer list, with its filters, as a watermarked workbook (DOC-5).
+
+    GET exports at once when few records leave; past the policy's number it answers with a page
+    that says how many and asks to confirm. Only the confirming POST (CSRF-checked, carrying the
+    number confirmed) exports more, so a forged link cannot."""
     actor = acting_person(request.user)
     if not may(actor, "customer.export"):
         raise PermissionDenied(_("You may not export customer units."))
+    filters = filters_from(request.GET)
+    confirmed = confirmed_from(request.POST) if request.method == "POST" else None
     try:
         data = excel.export_workbook(
             actor=actor,
-            filters=filters_from(request.GET),
+            filters=filters,
             language=request.LANGUAGE_CODE,
             address=client_address(request),
+            confirmed=confirmed,
         )
+    except ExportNotConfirmed as refusal:
+        return export_confirm_page(request, refusal, back=reverse("customer-list"))
     except ReadNotRegistered:
         message = ReadNotRegistered.message
         return render(request, "web/unavailable.html", {"message": message}, status=503)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(data, f"customers-{stamp}.xlsx")
+
+
+def export_confirm_page(
+    request: HttpRequest, refusal: ExportNotConfirmed, back: str
+) -> HttpResponse:
+    """The confirm step of a large export: how many records leave, and a form that confirms
+    that number (works without JavaScript). A POST that did not confirm enough is a 400."""
+    query = request.GET.urlencode()
+    context = {
+        "count": refusal.count,
+        "limit": refusal.limit,
+        "action": f"{request.path}?{query}" if query else request.path,
+        "back": f"{back}?{query}" if query else back,
+        "refused": request.method == "POST",
+        "clause": current_policy().exports.clause,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/export_confirm.html", context, status=status)

@@ -14,17 +14,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from guanxi.access.exports import ExportNotConfirmed, confirmed_from
 from guanxi.access.register import ReadNotRegistered, client_address
 from guanxi.access.scope import User, acting_person, may, visible_units
 from guanxi.customers import review
 from guanxi.customers.models import Customer
 from guanxi.organisation.models import Unit
 from guanxi.policy.loader import current as current_policy
-from guanxi.web.customer_io.views import xlsx_response
+from guanxi.web.customer_io.views import export_confirm_page, xlsx_response
 
 PAGE_SIZE = 50
 
@@ -106,9 +108,10 @@ def archive_review(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def archive_review_report(request: HttpRequest) -> HttpResponse:
-    """The quarterly improvement-suggestion report (003 §13.4) as a watermarked workbook."""
+    """The quarterly improvement-suggestion report (003 §13.4) as a watermarked workbook; a
+    large one is made only after the confirm step (see customer_io_views.export)."""
     actor = acting_person(request.user)
     if not may(actor, "customer.export"):
         raise PermissionDenied(_("You may not export customer units."))
@@ -123,7 +126,10 @@ def archive_review_report(request: HttpRequest) -> HttpResponse:
             unit=filters.unit,
             manager=filters.manager,
             only_incomplete=filters.only_incomplete,
+            confirmed=confirmed_from(request.POST) if request.method == "POST" else None,
         )
+    except ExportNotConfirmed as refusal:
+        return export_confirm_page(request, refusal, back=reverse("archive-review"))
     except ReadNotRegistered:
         message = ReadNotRegistered.message
         return render(request, "web/unavailable.html", {"message": message}, status=503)

@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from guanxi.seeding.demo import DEMO_PASSWORD, PEOPLE, load_demo
+from guanxi.policy.loader import current as current_policy
+from guanxi.seeding.demo import DEMO_PASSWORD, demo_organisation, load_demo
 
 
 class Command(BaseCommand):
@@ -27,9 +28,12 @@ class Command(BaseCommand):
             )
         )
         url = f"http://127.0.0.1:{options['port']}/"
-        self.stdout.write(f"\nGuanxi is at {url}\nAccounts (password: {DEMO_PASSWORD}):")
-        for username, display_name, unit, role, _superuser in PEOPLE:
-            self.stdout.write(f"  {username:<16} {display_name:<6} {role:<17} {unit}")
+        policy = current_policy()
+        self.stdout.write(f"\nGuanxi is at {url} (policy {policy.key})")
+        self.stdout.write(f"Accounts (password: {DEMO_PASSWORD}):")
+        for username, display_name, unit, role, _superuser in demo_organisation()[1]:
+            title = policy.roles[role].name_zh if role in policy.roles else role
+            self.stdout.write(f"  {username:<16} {display_name:<6} {role:<17} {unit:<7} {title}")
         self.stdout.write("")
         if not options["no_serve"]:
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
