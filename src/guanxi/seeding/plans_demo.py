@@ -169,13 +169,14 @@ def _quarter_and_year(
 def _activities(units: dict[str, Unit], people: dict[str, Person], accepted: Plan) -> None:
     staff = people["div1.staff"]
     items = list(accepted.items.order_by("when", "id"))
+    today = timezone.localdate()  # what was carried out took place by today, within the month
     for item in items[:2]:
         activities.activity_record(
             actor=staff,
             plan_item=item,
             data=activities.ActivityData(
                 name=item.name,
-                date=item.when,
+                date=min(item.when, today),
                 place=item.place,
                 customer=item.customer,
                 our_people=[staff, people["div1.manager"]],
@@ -188,7 +189,7 @@ def _activities(units: dict[str, Unit], people: dict[str, Person], accepted: Pla
         plan_item=items[-1],
         data=activities.ActivityData(
             name=items[-1].name,
-            date=items[-1].when,
+            date=min(items[-1].when, today),
             place=items[-1].place,
             cost=Decimal("5800"),
             our_people=[staff],
