@@ -230,6 +230,12 @@ class MarketReportSerializer(VersionedSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
 
+class PersonalDataCompleteSerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
+    """What carrying a request out takes: what was done, in a sentence or two."""
+
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
 class PersonalDataRequestSerializer(DeclaredFieldsOnly, serializers.ModelSerializer):  # type: ignore[type-arg]
     contact = VisibleRelatedField(m.Contact, "customer__owning_unit")
 

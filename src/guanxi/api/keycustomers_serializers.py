@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from guanxi.api.archive_serializers import VisibleRelatedField, customer_field
 from guanxi.api.fieldcache import CachedFields
-from guanxi.api.serializers import VersionedSerializer
+from guanxi.api.serializers import DeclaredFieldsOnly, VersionedSerializer
 from guanxi.customers import models as cm
 from guanxi.customers.models import InformationTopic
 from guanxi.keycustomers import models as k
@@ -97,13 +97,13 @@ class VisitPlanSerializer(VersionedSerializer):
         read_only_fields = ["id", "status", "summary", "summarised_at"]
 
 
-class NewFollowUpSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class NewFollowUpSerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
     title = serializers.CharField(max_length=300)
     owner = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
     due_on = serializers.DateField()
 
 
-class SummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class SummarySerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
     version = serializers.IntegerField(min_value=1)
     summary = serializers.CharField(max_length=20000)
     topic = serializers.ChoiceField(
@@ -114,7 +114,7 @@ class SummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     follow_ups = NewFollowUpSerializer(many=True, required=False)
 
 
-class VersionOnlySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class VersionOnlySerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
     version = serializers.IntegerField(min_value=1)
 
 

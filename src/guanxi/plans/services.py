@@ -75,9 +75,28 @@ def _is_hq(unit: Unit) -> bool:
     return unit.kind == current_policy().root_kind().key
 
 
+NOTE_LENGTH = 4000
+
+
+def _note(note: str) -> str:
+    """A note is kept as sent (trimmed) or refused; never cut short without saying so."""
+    note = note.strip()
+    if len(note) > NOTE_LENGTH:
+        raise ValidationError(
+            {"note": _("Keep the note within %(count)s characters.") % {"count": NOTE_LENGTH}}
+        )
+    return note
+
+
 @transaction.atomic
-def plan_open(*, actor: Person, unit: Unit, kind: str, period: str, day: datetime.date) -> Plan:
-    """The unit's plan of `kind` for the period holding `day`; a draft is made when none is."""
+def plan_open(
+    *, actor: Person, unit: Unit, kind: str, period: str, day: datetime.date, note: str = ""
+) -> Plan:
+    """The unit's plan of `kind` for the period holding `day`; a draft is made when none is.
+
+    A note sent with the request is the new draft's note; an existing plan's note is changed
+    through `plan_update_note` (with its version), so a different one here is refused."""
+    note = _note(note)
     spec = plan_kind(kind)
     _require(actor, "plan.change", unit.pk)
     if period not in spec.periods:
@@ -94,8 +113,17 @@ def plan_open(*, actor: Person, unit: Unit, kind: str, period: str, day: datetim
         kind=kind,
         period=period,
         starts=period_start(period, day),
-        defaults={"created_by": actor},
+        defaults={"created_by": actor, "note": note},
     )
+    if not _created and note and note != plan.note:
+        raise ValidationError(
+            {
+                "note": _(
+                    "This plan already exists; change its note on the plan (version %(version)s)."
+                )
+                % {"version": plan.version}
+            }
+        )
     return plan
 
 
@@ -319,7 +347,7 @@ def plan_update_note(*, actor: Person, plan: Plan, version: int, note: str) -> P
     locked = lock_current(Plan, plan.pk, version)
     if locked.status not in EDITABLE:
         raise Refused(_("The plan was submitted; it cannot be changed until HQ returns it."))
-    locked.note = note.strip()[:4000]
+    locked.note = _note(note)
     locked.version += 1
     locked.save(update_fields=["note", "version"])
     return locked
