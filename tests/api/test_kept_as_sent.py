@@ -99,3 +99,56 @@ def test_the_complete_action_documents_the_body_it_takes() -> None:
     schema = _request_body("/api/v1/personal-data-requests/{id}/complete/")
     assert set(schema["properties"]) == {"outcome"}  # type: ignore[arg-type]
     assert not schema.get("required")
+
+
+def test_a_field_fixed_at_creation_is_refused_when_changed(api_as, people) -> None:
+    client = api_as("admin")
+    person = client.post(
+        "/api/v1/people/", {"username": "li.na", "display_name": "李娜"}, format="json"
+    ).json()
+    changed = client.patch(
+        f"/api/v1/people/{person['id']}/",
+        {"username": "li.na2", "display_name": "李娜娜", "version": person["version"]},
+        format="json",
+    )
+    assert changed.status_code == 400
+    assert changed.json() == {"username": ["此项在创建记录时确定，之后不能修改。"]}
+    same = client.patch(
+        f"/api/v1/people/{person['id']}/",
+        {"username": "li.na", "display_name": "李娜娜", "version": person["version"]},
+        format="json",
+    )
+    assert same.status_code == 200, same.json()
+    assert (same.json()["username"], same.json()["display_name"]) == ("li.na", "李娜娜")
+
+
+def test_a_plan_item_field_its_kind_does_not_use_is_refused_by_name(api_as, make_plan) -> None:
+    plan = make_plan(items=0)  # a care plan: no "documents prepared" (those are seminars')
+    answer = api_as("div1.manager").post(
+        "/api/v1/plan-items/",
+        {"plan": plan.pk, "when": "2026-03-12", "name": "答谢会", "documents": "技术交流材料"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"documents"}
+    assert not plan.items.exists()
+
+
+def test_an_activity_of_a_plan_item_refuses_another_unit(api_as, make_plan, people, units) -> None:
+    from guanxi.plans import services as plan_services
+
+    plan = make_plan()
+    plan = plan_services.plan_submit(actor=people["div1.staff"], plan=plan, version=plan.version)
+    plan = plan_services.plan_accept(actor=people["hq.manager"], plan=plan, version=plan.version)
+    answer = api_as("div1.staff").post(
+        "/api/v1/activities/",
+        {
+            "plan_item": plan.items.first().pk,
+            "unit": units["BASE11"].pk,
+            "name": "答谢会",
+            "date": "2026-03-10",
+        },
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"unit": ["计划项目的活动属于该项目所在的计划，此项请不要填写。"]}

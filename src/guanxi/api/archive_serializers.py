@@ -44,6 +44,7 @@ class DepartmentSerializer(VersionedSerializer):
 
     class Meta:
         model = m.CustomerDepartment
+        create_only_fields = ("customer",)
         fields = [
             "id",
             "customer",
@@ -72,6 +73,7 @@ class ContactSerializer(VersionedSerializer):
 
     class Meta:
         model = m.Contact
+        create_only_fields = ("customer",)
         fields = [
             "id",
             "customer",
@@ -164,6 +166,7 @@ class DealingSerializer(VersionedSerializer):
 
     class Meta:
         model = m.Dealing
+        create_only_fields = ("customer",)
         fields = [
             "id",
             "customer",
@@ -199,6 +202,7 @@ class OperationSerializer(VersionedSerializer):
 
     class Meta:
         model = m.Operation
+        create_only_fields = ("customer",)
         fields = [
             "id",
             "customer",
@@ -216,6 +220,7 @@ class OperationSerializer(VersionedSerializer):
 class MarketReportSerializer(VersionedSerializer):
     class Meta:
         model = m.MarketReport
+        create_only_fields = ("unit",)
         fields = [
             "id",
             "unit",

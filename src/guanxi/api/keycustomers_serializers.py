@@ -71,6 +71,7 @@ class VisitPlanSerializer(VersionedSerializer):
 
     class Meta:
         model = k.VisitPlan
+        create_only_fields = ("direction", "customer")
         fields = [
             "id",
             "direction",
@@ -129,6 +130,7 @@ class ContactRowSerializer(VersionedSerializer):
 
     class Meta:
         model = k.ContactPlanRow
+        create_only_fields = ("plan",)
         fields = [
             "id",
             "plan",
@@ -147,6 +149,7 @@ class ActionRowSerializer(VersionedSerializer):
 
     class Meta:
         model = k.ActionPlanRow
+        create_only_fields = ("plan",)
         fields = ["id", "plan", "action", "owner", "starts_on", "ends_on", "status", "version"]
         read_only_fields = ["id"]
 
@@ -156,6 +159,7 @@ class RevenueRowSerializer(VersionedSerializer):
 
     class Meta:
         model = k.RevenuePlanRow
+        create_only_fields = ("plan",)
         fields = [
             "id",
             "plan",
@@ -185,6 +189,7 @@ class CustomerPlanSerializer(VersionedSerializer):
 
     class Meta:
         model = k.CustomerPlan
+        create_only_fields = ("customer", "year")
         fields = [
             "id",
             "customer",
@@ -233,6 +238,7 @@ class CustomerPlanDetailSerializer(CustomerPlanSerializer):
 class CampaignSerializer(VersionedSerializer):
     class Meta:
         model = k.Campaign
+        create_only_fields = ("scope", "unit")
         fields = [
             "id",
             "title",
@@ -254,6 +260,7 @@ class CampaignTargetSerializer(VersionedSerializer):
 
     class Meta:
         model = k.CampaignTarget
+        create_only_fields = ("campaign", "customer")
         fields = [
             "id",
             "campaign",

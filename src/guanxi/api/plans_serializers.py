@@ -120,6 +120,7 @@ class PlanItemSerializer(VersionedSerializer):
 
     class Meta:
         model = PlanItem
+        create_only_fields = ("plan",)
         fields = [
             "id",
             "plan",
@@ -158,6 +159,7 @@ class ActivitySerializer(VersionedSerializer):
 
     class Meta:
         model = Activity
+        create_only_fields = ("plan_item", "unit", "kind")
         fields = [
             "id",
             "unit",

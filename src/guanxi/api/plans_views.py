@@ -237,19 +237,20 @@ class PlanItemViewSet(
         data = dict(serializer.validated_data)
         if "when" not in data:
             raise ValidationError({"when": _("Give the item a date.")})
+        item = _item_data(data)
+        plan_services.refuse_unused(data["plan"], item)
         serializer.instance = plan_services.item_add(
-            actor=acting_person(self.request.user), plan=data["plan"], data=_item_data(data)
+            actor=acting_person(self.request.user), plan=data["plan"], data=item
         )
 
     def perform_update(self, serializer: BaseSerializer[PlanItem]) -> None:
         item = serializer.instance
         assert item is not None  # noqa: S101 - update always has an instance
         data = dict(serializer.validated_data)
+        changes = _item_data(data, item)
+        plan_services.refuse_unused(item.plan, changes)
         serializer.instance = plan_services.item_update(
-            actor=acting_person(self.request.user),
-            item=item,
-            version=data["version"],
-            data=_item_data(data, item),
+            actor=acting_person(self.request.user), item=item, version=data["version"], data=changes
         )
 
     @extend_schema(parameters=[OpenApiParameter("version", int, required=True)])
@@ -283,6 +284,20 @@ def _activity_data(data: dict[str, Any], instance: Activity | None = None) -> An
         cost=pick("cost", 0),
         result=pick("result", ""),
     )
+
+
+def _same_as_item(data: dict[str, Any]) -> None:
+    """An activity of a plan item takes the item's unit and kind; different ones are refused."""
+    item = data.get("plan_item")
+    if item is None:
+        return
+    wrong = {
+        name: [_("An activity of a plan item belongs to the item's plan; leave this out.")]
+        for name, value in (("unit", item.plan.unit), ("kind", item.plan.kind))
+        if data.get(name) not in (None, "", value)
+    }
+    if wrong:
+        raise ValidationError(wrong)
 
 
 class ActivityViewSet(
@@ -339,6 +354,7 @@ class ActivityViewSet(
             raise ValidationError(
                 {"plan_item": _("Name a plan item, or the unit and kind of an unplanned activity.")}
             )
+        _same_as_item(data)
         serializer.instance = activity_services.activity_record(
             actor=acting_person(self.request.user),
             data=_activity_data(data),

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from guanxi.access.scope import may_in_unit, visible
@@ -27,6 +28,18 @@ from guanxi.policy.schema import PlanKind
 from guanxi.versioning import lock_current
 
 TEXT_FIELDS = ("name", "place", "gifts", "content", "documents")
+ITEM_FIELDS = (
+    "name",
+    "place",
+    "customer",
+    "customer_count",
+    "key_persons",
+    "gifts",
+    "our_people",
+    "content",
+    "documents",
+    "cost",
+)
 
 
 @dataclass
@@ -180,20 +193,27 @@ def _sees_contacts(actor: Person, contacts: list[Contact], customer: Customer | 
     return visible(actor, rows, "customer.view", "customer__owning_unit").count() == len(ids)
 
 
+def refuse_unused(plan: Plan, data: ItemData) -> None:
+    """Refuse, by name, filled fields the plan's kind does not use.
+
+    The API calls this before writing, so what a client sends is kept or refused, never
+    dropped; internal callers (forms showing only the kind's fields, the demo) may rely on
+    `_drop_unused` clearing them."""
+    spec = plan_kind(plan.kind)
+    filled = [
+        name
+        for name in ITEM_FIELDS
+        if name not in spec.fields and getattr(data, name) not in ("", 0, [], None)
+    ]
+    if filled:
+        kind = spec.name(get_language())
+        message = _("A %(kind)s does not record this; leave it empty.") % {"kind": kind}
+        raise ValidationError(dict.fromkeys(filled, message))
+
+
 def _drop_unused(spec: PlanKind, data: ItemData) -> ItemData:
     blank = ItemData(when=data.when)
-    for name in (
-        "name",
-        "place",
-        "customer",
-        "customer_count",
-        "key_persons",
-        "gifts",
-        "our_people",
-        "content",
-        "documents",
-        "cost",
-    ):
+    for name in ITEM_FIELDS:
         if name not in spec.fields:
             setattr(data, name, getattr(blank, name))
     for name in TEXT_FIELDS:
