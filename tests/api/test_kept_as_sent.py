@@ -152,3 +152,16 @@ def test_an_activity_of_a_plan_item_refuses_another_unit(api_as, make_plan, peop
     )
     assert answer.status_code == 400
     assert answer.json() == {"unit": ["计划项目的活动属于该项目所在的计划，此项请不要填写。"]}
+
+
+def test_a_new_account_sent_as_inactive_is_refused_not_made_active(api_as) -> None:
+    from guanxi.organisation.models import Person
+
+    answer = api_as("admin").post(
+        "/api/v1/people/",
+        {"username": "zhao.yun", "display_name": "赵云", "is_active": False},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"is_active"}
+    assert not Person.objects.filter(username="zhao.yun").exists()
