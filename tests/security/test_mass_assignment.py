@@ -84,7 +84,8 @@ def test_a_market_report_keeps_its_unit(api_as, units, planted) -> None:  # type
         {"unit": units["DIV2"].pk, "version": planted.report.version},
         format="json",
     )
-    assert answer.status_code == 200  # the unit is read-only after creation: ignored
+    assert answer.status_code == 400  # fixed at creation: refused by name, not ignored
+    assert set(answer.json()) == {"unit"}
     assert MarketReport.objects.get(pk=planted.report.pk).unit_id == units["DIV1"].pk
 
 

@@ -27,7 +27,7 @@ from guanxi.customers.models import Customer
 from guanxi.formats import money
 from guanxi.organisation.models import Person, Unit
 from guanxi.plans.models import Plan, PlanItem, PlanStatus
-from guanxi.plans.services import plan_kind, sees_customer
+from guanxi.plans.services import period_end, plan_kind, sees_customer
 from guanxi.policy.loader import current as current_policy
 from guanxi.versioning import lock_current
 
@@ -64,6 +64,34 @@ def _check(actor: Person, data: ActivityData) -> ActivityData:
         raise ValidationError(errors)
     data.name, data.place, data.result = data.name.strip(), data.place.strip(), data.result.strip()
     return data
+
+
+def _not_before_its_day(day: datetime.date) -> None:
+    """Only what took place is recorded as carried out (000 §14.5, §16.4)."""
+    if day > timezone.localdate():
+        raise ValidationError(
+            {
+                "date": _(
+                    "The activity takes place on %(date)s; it cannot be recorded as carried out "
+                    "before that day."
+                )
+                % {"date": day.isoformat()}
+            }
+        )
+
+
+def _within_plan(item: PlanItem | None, day: datetime.date) -> None:
+    """An activity of a plan item falls in that plan's period, as the item itself does."""
+    if item is None:
+        return
+    plan: Plan = item.plan
+    if not plan.starts <= day < period_end(plan.period, plan.starts):
+        raise ValidationError(
+            {
+                "date": _("The date lies outside the plan's period (%(label)s).")
+                % {"label": plan.label}
+            }
+        )
 
 
 def _write(activity: Activity, data: ActivityData) -> Activity:
@@ -134,6 +162,7 @@ def activity_record(
     plan_kind(kind)
     if not may_in_unit(actor, "activity.change", unit.pk):
         raise PermissionDenied(_("Your role does not allow this for this unit."))
+    _within_plan(plan_item, data.date)
     activity = _write(
         Activity(unit=unit, kind=kind, plan_item=plan_item, created_by=actor), _check(actor, data)
     )
@@ -141,6 +170,7 @@ def activity_record(
         activity.status = ActivityStatus.REQUESTED
         activity.save(update_fields=["status"])
     else:
+        _not_before_its_day(activity.date)  # raising here undoes the whole record
         _request_cost(actor, activity)
     return activity
 
@@ -160,6 +190,8 @@ def activity_carry_out(
     if locked.status != ActivityStatus.REQUESTED:
         raise Refused(_("This activity is already recorded as carried out."))
     approvals.require_unblocked(subject=locked, action="carry_out")
+    _not_before_its_day(data.date)
+    _within_plan(locked.plan_item, data.date)
     locked.status = ActivityStatus.CARRIED_OUT
     locked.version += 1
     _write(locked, _check(actor, data))
@@ -175,6 +207,9 @@ def activity_update(
     locked = _locked(actor, activity, version, "activity.change")
     if locked.status == ActivityStatus.WRITTEN_OFF:
         raise Refused(_("A written-off activity cannot be changed."))
+    if locked.status == ActivityStatus.CARRIED_OUT:
+        _not_before_its_day(data.date)
+    _within_plan(locked.plan_item, data.date)
     locked.version += 1
     _write(locked, _check(actor, data))
     if locked.status == ActivityStatus.CARRIED_OUT:
@@ -204,6 +239,11 @@ def activity_write_off(*, actor: Person, activity: Activity, version: int) -> Ac
         raise Refused(_("write-off refused: already written off."))
     if locked.status != ActivityStatus.CARRIED_OUT:
         raise Refused(_("write-off refused: the activity has not been carried out."))
+    if locked.date > timezone.localdate():
+        raise ValidationError(
+            _("write-off refused: the activity takes place on %(date)s, after today.")
+            % {"date": locked.date.isoformat()}
+        )
     approvals.require_unblocked(subject=locked, action="write_off")
     if not _cost_covered(locked):
         raise Refused(_("write-off refused: approval pending."))

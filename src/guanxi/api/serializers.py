@@ -48,7 +48,26 @@ class VersionedSerializer(DeclaredFieldsOnly, serializers.ModelSerializer):  # t
             raise serializers.ValidationError(
                 {"version": _("Send the version you loaded, so a concurrent change is not lost.")}
             )
+        if self.instance is not None:
+            self._refuse_create_only_changes(attrs)
         return attrs
+
+    def _refuse_create_only_changes(self, attrs: dict[str, Any]) -> None:
+        """A field fixed at creation (Meta.create_only_fields) is refused when changed, rather
+        than accepted and silently kept as it was; sent back unchanged it is fine."""
+        names = getattr(self.Meta, "create_only_fields", ())
+        changed = [
+            name
+            for name in names
+            if name in attrs and attrs[name] != getattr(self.instance, name, attrs[name])
+        ]
+        if changed:
+            raise serializers.ValidationError(
+                {
+                    name: [_("This is set when the record is created and cannot be changed.")]
+                    for name in changed
+                }
+            )
 
 
 class UnitSerializer(VersionedSerializer):
@@ -78,6 +97,7 @@ class PersonSerializer(VersionedSerializer):
         model = Person
         fields = ["id", "username", "display_name", "email", "phone", "is_active", "version"]
         read_only_fields = ["id"]
+        create_only_fields = ("username",)
 
 
 class MeSerializer(CachedFields, serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -292,7 +292,10 @@ class PersonViewSet(
         self._require_manage()
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        data.pop("is_active", None)
+        if data.pop("is_active", True) is False:  # refused by name rather than dropped
+            raise ValidationError(
+                {"is_active": [_("A new account starts active; deactivate it afterwards.")]}
+            )
         data.setdefault("display_name", "")
         serializer.instance = org_services.person_create(
             actor=acting_person(self.request.user), **data

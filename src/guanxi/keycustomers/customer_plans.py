@@ -11,12 +11,14 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.access.scope import may_in_unit
 from guanxi.customers.models import Contact, Customer
 from guanxi.keycustomers.models import (
     ActionPlanRow,
+    ActionStatus,
     ContactPlanRow,
     CustomerPlan,
     RevenuePlanRow,
@@ -81,13 +83,35 @@ def customer_plan_update(
     return locked
 
 
+def _check_action_dates(row: ActionPlanRow, plan: CustomerPlan) -> None:
+    """An action of the year's plan runs within that year, and has begun before it is under way.
+
+    The action plan sets out the actions of the plan's year (003 附表7: 在下一个年度里…采用的行动).
+    """
+    if row.ends_on < row.starts_on:
+        raise ValidationError({"ends_on": _("The action cannot end before it starts.")})
+    if row.starts_on.year != plan.year or row.ends_on.year != plan.year:
+        raise ValidationError(
+            {
+                "starts_on": _("The action's dates lie outside the plan's year (%(year)s).")
+                % {"year": plan.year}
+            }
+        )
+    if row.status != ActionStatus.PLANNED and row.starts_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "status": _("The action starts on %(date)s; it cannot be under way or done before.")
+                % {"date": row.starts_on.isoformat()}
+            }
+        )
+
+
 def _validate(row: Model, plan: CustomerPlan) -> None:
     their: Contact | None = getattr(row, "their_person", None)
     if their is not None and their.customer_id != plan.customer_id:
         raise ValidationError({"their_person": _("That belongs to another customer unit.")})
-    starts, ends = getattr(row, "starts_on", None), getattr(row, "ends_on", None)
-    if starts and ends and ends < starts:
-        raise ValidationError({"ends_on": _("The action cannot end before it starts.")})
+    if isinstance(row, ActionPlanRow) and row.starts_on and row.ends_on:
+        _check_action_dates(row, plan)
     if isinstance(row, ContactPlanRow) and not row.position and their is not None:
         row.position = their.position
     row.full_clean(exclude=["plan"], validate_constraints=False)

@@ -70,9 +70,29 @@ def require_visit_change(actor: Person, customer: Customer) -> None:
         raise PermissionDenied(_("You may not plan or record visits for this customer."))
 
 
-def _check(visit: VisitPlan, contacts: Iterable[Contact]) -> None:
-    if visit.ends_on and visit.starts_on and visit.ends_on < visit.starts_on:
+def _check_dates(visit: VisitPlan, itinerary: Sequence[Stop]) -> None:
+    """Start before end, the itinerary inside the visit, the summary after its end."""
+    if visit.ends_on < visit.starts_on:
         raise ValidationError({"ends_on": _("The visit cannot end before it starts.")})
+    if any(not visit.starts_on <= stop.day <= visit.ends_on for stop in itinerary):
+        raise ValidationError(
+            {"itinerary": _("Every day of the itinerary lies between the visit's start and end.")}
+        )
+    if visit.summarised_at is None:
+        return
+    summarised = timezone.localdate(visit.summarised_at)
+    if visit.ends_on > summarised:
+        raise ValidationError(
+            {
+                "ends_on": _("The visit was summarised on %(date)s; it cannot end after that.")
+                % {"date": summarised.isoformat()}
+            }
+        )
+
+
+def _check(visit: VisitPlan, contacts: Iterable[Contact], itinerary: Sequence[Stop] = ()) -> None:
+    if visit.ends_on and visit.starts_on:
+        _check_dates(visit, itinerary)
     if any(c.customer_id != visit.customer_id for c in contacts):
         raise ValidationError({"their_people": _("That belongs to another customer unit.")})
     visit.full_clean(exclude=["customer", "created_by"])
@@ -119,7 +139,7 @@ def visit_create(
     visit = apply(
         VisitPlan(direction=direction, customer=customer, created_by=actor), data, VISIT_FIELDS
     )
-    _check(visit, their_people)
+    _check(visit, their_people, itinerary)
     visit.save()
     _set_relations(
         visit,
@@ -147,7 +167,7 @@ def visit_update(
     locked = lock_current(VisitPlan, visit.pk, version)
     require_visit_change(actor, locked.customer)
     apply(locked, changes, VISIT_FIELDS)
-    _check(locked, their_people or ())
+    _check(locked, their_people or (), _stops(locked) if itinerary is None else itinerary)
     locked.version += 1
     locked.save()
     _set_relations(
@@ -158,6 +178,10 @@ def visit_update(
         itinerary=itinerary,
     )
     return locked
+
+
+def _stops(visit: VisitPlan) -> list[Stop]:
+    return [Stop(day=day, activity="") for day in visit.itinerary.values_list("day", flat=True)]
 
 
 def recipients(visit: VisitPlan) -> list[tuple[int, str]]:
@@ -246,6 +270,13 @@ def visit_summarise(
         raise ValidationError(_("A cancelled visit cannot be summarised."))
     if not summary.strip():
         raise ValidationError({"summary": _("Write what came of the visit.")})
+    if locked.ends_on > timezone.localdate():  # 来访/拜访结束后 整理总结 (002 §7.1.4, §7.2.3)
+        raise ValidationError(
+            {
+                "summary": _("The visit ends on %(date)s; it can be summarised from that day on.")
+                % {"date": locked.ends_on.isoformat()}
+            }
+        )
     locked.summary, locked.status = summary, VisitStatus.DONE
     locked.summarised_at = timezone.now()
     locked.version += 1
@@ -283,6 +314,13 @@ def follow_up_add(
     require_visit_change(actor, visit.customer)
     item = FollowUp(visit=visit, title=title, owner=owner, due_on=due_on)
     item.full_clean()
+    if item.due_on < visit.ends_on:  # follow-ups track what the talks agreed (§7.1.4, §7.2.3)
+        raise ValidationError(
+            {
+                "follow_ups": _("A follow-up cannot fall due before the visit ends (%(date)s).")
+                % {"date": visit.ends_on.isoformat()}
+            }
+        )
     item.save()
     return item
 

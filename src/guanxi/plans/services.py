@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from guanxi.access.scope import may_in_unit, visible
@@ -27,6 +28,18 @@ from guanxi.policy.schema import PlanKind
 from guanxi.versioning import lock_current
 
 TEXT_FIELDS = ("name", "place", "gifts", "content", "documents")
+ITEM_FIELDS = (
+    "name",
+    "place",
+    "customer",
+    "customer_count",
+    "key_persons",
+    "gifts",
+    "our_people",
+    "content",
+    "documents",
+    "cost",
+)
 
 
 @dataclass
@@ -75,9 +88,28 @@ def _is_hq(unit: Unit) -> bool:
     return unit.kind == current_policy().root_kind().key
 
 
+NOTE_LENGTH = 4000
+
+
+def _note(note: str) -> str:
+    """A note is kept as sent (trimmed) or refused; never cut short without saying so."""
+    note = note.strip()
+    if len(note) > NOTE_LENGTH:
+        raise ValidationError(
+            {"note": _("Keep the note within %(count)s characters.") % {"count": NOTE_LENGTH}}
+        )
+    return note
+
+
 @transaction.atomic
-def plan_open(*, actor: Person, unit: Unit, kind: str, period: str, day: datetime.date) -> Plan:
-    """The unit's plan of `kind` for the period holding `day`; a draft is made when none is."""
+def plan_open(
+    *, actor: Person, unit: Unit, kind: str, period: str, day: datetime.date, note: str = ""
+) -> Plan:
+    """The unit's plan of `kind` for the period holding `day`; a draft is made when none is.
+
+    A note sent with the request is the new draft's note; an existing plan's note is changed
+    through `plan_update_note` (with its version), so a different one here is refused."""
+    note = _note(note)
     spec = plan_kind(kind)
     _require(actor, "plan.change", unit.pk)
     if period not in spec.periods:
@@ -94,8 +126,17 @@ def plan_open(*, actor: Person, unit: Unit, kind: str, period: str, day: datetim
         kind=kind,
         period=period,
         starts=period_start(period, day),
-        defaults={"created_by": actor},
+        defaults={"created_by": actor, "note": note},
     )
+    if not _created and note and note != plan.note:
+        raise ValidationError(
+            {
+                "note": _(
+                    "This plan already exists; change its note on the plan (version %(version)s)."
+                )
+                % {"version": plan.version}
+            }
+        )
     return plan
 
 
@@ -152,20 +193,27 @@ def _sees_contacts(actor: Person, contacts: list[Contact], customer: Customer | 
     return visible(actor, rows, "customer.view", "customer__owning_unit").count() == len(ids)
 
 
+def refuse_unused(plan: Plan, data: ItemData) -> None:
+    """Refuse, by name, filled fields the plan's kind does not use.
+
+    The API calls this before writing, so what a client sends is kept or refused, never
+    dropped; internal callers (forms showing only the kind's fields, the demo) may rely on
+    `_drop_unused` clearing them."""
+    spec = plan_kind(plan.kind)
+    filled = [
+        name
+        for name in ITEM_FIELDS
+        if name not in spec.fields and getattr(data, name) not in ("", 0, [], None)
+    ]
+    if filled:
+        kind = spec.name(get_language())
+        message = _("A %(kind)s does not record this; leave it empty.") % {"kind": kind}
+        raise ValidationError(dict.fromkeys(filled, message))
+
+
 def _drop_unused(spec: PlanKind, data: ItemData) -> ItemData:
     blank = ItemData(when=data.when)
-    for name in (
-        "name",
-        "place",
-        "customer",
-        "customer_count",
-        "key_persons",
-        "gifts",
-        "our_people",
-        "content",
-        "documents",
-        "cost",
-    ):
+    for name in ITEM_FIELDS:
         if name not in spec.fields:
             setattr(data, name, getattr(blank, name))
     for name in TEXT_FIELDS:
@@ -319,7 +367,7 @@ def plan_update_note(*, actor: Person, plan: Plan, version: int, note: str) -> P
     locked = lock_current(Plan, plan.pk, version)
     if locked.status not in EDITABLE:
         raise Refused(_("The plan was submitted; it cannot be changed until HQ returns it."))
-    locked.note = note.strip()[:4000]
+    locked.note = _note(note)
     locked.version += 1
     locked.save(update_fields=["note", "version"])
     return locked

@@ -219,13 +219,14 @@ def _quarter_and_year(root: Unit, cast: Players, day: datetime.date) -> None:
 def _activities(root: Unit, cast: Players, accepted: Plan) -> None:
     staff = cast.staff
     items = list(accepted.items.order_by("when", "id"))
+    today = timezone.localdate()  # what was carried out took place by today, within the month
     for item in items[:2]:
         activities.activity_record(
             actor=staff,
             plan_item=item,
             data=activities.ActivityData(
                 name=item.name,
-                date=item.when,
+                date=min(item.when, today),
                 place=item.place,
                 customer=item.customer,
                 our_people=list(dict.fromkeys([staff, cast.planner])),
@@ -238,7 +239,7 @@ def _activities(root: Unit, cast: Players, accepted: Plan) -> None:
         plan_item=items[-1],
         data=activities.ActivityData(
             name=items[-1].name,
-            date=items[-1].when,
+            date=min(items[-1].when, today),
             place=items[-1].place,
             cost=Decimal("5800"),
             our_people=[staff],

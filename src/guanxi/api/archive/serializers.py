@@ -44,6 +44,7 @@ class DepartmentSerializer(VersionedSerializer):
 
     class Meta:
         model = m.CustomerDepartment
+        create_only_fields = ("customer",)
         fields = [
             "id",
             "customer",
@@ -72,6 +73,7 @@ class ContactSerializer(VersionedSerializer):
 
     class Meta:
         model = m.Contact
+        create_only_fields = ("customer",)
         fields = [
             "id",
             "customer",
@@ -164,6 +166,7 @@ class DealingSerializer(VersionedSerializer):
 
     class Meta:
         model = m.Dealing
+        create_only_fields = ("customer",)
         fields = [
             "id",
             "customer",
@@ -199,6 +202,7 @@ class OperationSerializer(VersionedSerializer):
 
     class Meta:
         model = m.Operation
+        create_only_fields = ("customer",)
         fields = [
             "id",
             "customer",
@@ -216,6 +220,7 @@ class OperationSerializer(VersionedSerializer):
 class MarketReportSerializer(VersionedSerializer):
     class Meta:
         model = m.MarketReport
+        create_only_fields = ("unit",)
         fields = [
             "id",
             "unit",
@@ -228,6 +233,12 @@ class MarketReportSerializer(VersionedSerializer):
             "version",
         ]
         read_only_fields = ["id", "author", "created_at"]
+
+
+class PersonalDataCompleteSerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
+    """What carrying a request out takes: what was done, in a sentence or two."""
+
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class PersonalDataRequestSerializer(DeclaredFieldsOnly, serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -215,12 +216,18 @@ class PersonalDataRequestViewSet(
             details=data.get("details", ""),
         )
 
-    @action(detail=True, methods=["post"], serializer_class=s.PersonalDataRequestSerializer)
+    @extend_schema(
+        request=s.PersonalDataCompleteSerializer, responses=s.PersonalDataRequestSerializer
+    )
+    @action(detail=True, methods=["post"], serializer_class=s.PersonalDataCompleteSerializer)
     def complete(self, request: Request, pk: str | None = None) -> Response:
         """Carry the request out; a deletion erases the person's personal fields."""
+        record = self.get_object()  # not found before bad input: existence is not told
+        body = s.PersonalDataCompleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         done = archive.personal_request_complete(
             actor=acting_person(request.user),
-            request=self.get_object(),
-            outcome=str(request.data.get("outcome", ""))[:2000],
+            request=record,
+            outcome=body.validated_data.get("outcome", "").strip(),
         )
         return Response(s.PersonalDataRequestSerializer(done, context={"request": request}).data)

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from guanxi.api.archive.serializers import VisibleRelatedField, customer_field
 from guanxi.api.fieldcache import CachedFields
-from guanxi.api.serializers import VersionedSerializer
+from guanxi.api.serializers import DeclaredFieldsOnly, VersionedSerializer
 from guanxi.customers import models as cm
 from guanxi.customers.models import InformationTopic
 from guanxi.keycustomers import models as k
@@ -71,6 +71,7 @@ class VisitPlanSerializer(VersionedSerializer):
 
     class Meta:
         model = k.VisitPlan
+        create_only_fields = ("direction", "customer")
         fields = [
             "id",
             "direction",
@@ -97,13 +98,13 @@ class VisitPlanSerializer(VersionedSerializer):
         read_only_fields = ["id", "status", "summary", "summarised_at"]
 
 
-class NewFollowUpSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class NewFollowUpSerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
     title = serializers.CharField(max_length=300)
     owner = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
     due_on = serializers.DateField()
 
 
-class SummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class SummarySerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
     version = serializers.IntegerField(min_value=1)
     summary = serializers.CharField(max_length=20000)
     topic = serializers.ChoiceField(
@@ -114,7 +115,7 @@ class SummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     follow_ups = NewFollowUpSerializer(many=True, required=False)
 
 
-class VersionOnlySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class VersionOnlySerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
     version = serializers.IntegerField(min_value=1)
 
 
@@ -129,6 +130,7 @@ class ContactRowSerializer(VersionedSerializer):
 
     class Meta:
         model = k.ContactPlanRow
+        create_only_fields = ("plan",)
         fields = [
             "id",
             "plan",
@@ -147,6 +149,7 @@ class ActionRowSerializer(VersionedSerializer):
 
     class Meta:
         model = k.ActionPlanRow
+        create_only_fields = ("plan",)
         fields = ["id", "plan", "action", "owner", "starts_on", "ends_on", "status", "version"]
         read_only_fields = ["id"]
 
@@ -156,6 +159,7 @@ class RevenueRowSerializer(VersionedSerializer):
 
     class Meta:
         model = k.RevenuePlanRow
+        create_only_fields = ("plan",)
         fields = [
             "id",
             "plan",
@@ -185,6 +189,7 @@ class CustomerPlanSerializer(VersionedSerializer):
 
     class Meta:
         model = k.CustomerPlan
+        create_only_fields = ("customer", "year")
         fields = [
             "id",
             "customer",
@@ -233,6 +238,7 @@ class CustomerPlanDetailSerializer(CustomerPlanSerializer):
 class CampaignSerializer(VersionedSerializer):
     class Meta:
         model = k.Campaign
+        create_only_fields = ("scope", "unit")
         fields = [
             "id",
             "title",
@@ -254,6 +260,7 @@ class CampaignTargetSerializer(VersionedSerializer):
 
     class Meta:
         model = k.CampaignTarget
+        create_only_fields = ("campaign", "customer")
         fields = [
             "id",
             "campaign",

@@ -11,7 +11,7 @@ from guanxi.access.scope import visible, visible_units
 from guanxi.activities.models import Activity
 from guanxi.api.archive.serializers import reader
 from guanxi.api.fieldcache import CachedFields
-from guanxi.api.serializers import VersionedSerializer
+from guanxi.api.serializers import DeclaredFieldsOnly, VersionedSerializer
 from guanxi.approvals.models import Approval, Delegation, Step
 from guanxi.customers.models import Contact, Customer
 from guanxi.organisation.models import Person
@@ -94,9 +94,18 @@ class PlanUpdateSerializer(VersionedSerializer):
         read_only_fields = ["id"]
 
 
-class TransitionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TransitionSerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
+    """A state change that takes nothing but the version the requester loaded."""
+
     version = serializers.IntegerField(min_value=1, help_text=_("The version you loaded."))
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReturnSerializer(TransitionSerializer):
+    """HQ returns a plan saying what to revise; the comment is stored on the plan."""
+
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text=_("What should be revised.")
+    )
 
 
 class PlanItemSerializer(VersionedSerializer):
@@ -111,6 +120,7 @@ class PlanItemSerializer(VersionedSerializer):
 
     class Meta:
         model = PlanItem
+        create_only_fields = ("plan",)
         fields = [
             "id",
             "plan",
@@ -149,6 +159,7 @@ class ActivitySerializer(VersionedSerializer):
 
     class Meta:
         model = Activity
+        create_only_fields = ("plan_item", "unit", "kind")
         fields = [
             "id",
             "unit",
@@ -215,7 +226,7 @@ class ApprovalSerializer(CachedFields, serializers.ModelSerializer):  # type: ig
         read_only_fields = fields
 
 
-class DecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DecisionSerializer(DeclaredFieldsOnly, serializers.Serializer):  # type: ignore[type-arg]
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

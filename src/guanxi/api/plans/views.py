@@ -52,8 +52,10 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _transition(request: Request) -> dict[str, Any]:
-    body = s.TransitionSerializer(data=request.data)
+def _transition(
+    request: Request, serializer: type[s.TransitionSerializer] = s.TransitionSerializer
+) -> dict[str, Any]:
+    body = serializer(data=request.data)
     body.is_valid(raise_exception=True)
     return dict(body.validated_data)
 
@@ -76,12 +78,14 @@ class PlanViewSet(
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if self.action in ("update", "partial_update"):
             return s.PlanUpdateSerializer
-        if self.action in ("submit", "return_", "accept"):
+        if self.action == "return_":
+            return s.ReturnSerializer
+        if self.action in ("submit", "accept"):
             return s.TransitionSerializer
         return s.PlanSerializer
 
     def base_queryset(self) -> QuerySet[Plan]:
-        return Plan.objects.select_related("unit")
+        return plan_selectors.with_totals(Plan.objects.select_related("unit"))
 
     def get_queryset(self) -> QuerySet[Plan]:
         if getattr(self, "swagger_fake_view", False):
@@ -93,7 +97,8 @@ class PlanViewSet(
             status=params.get("status", "")[:16],
             unit=_int(params.get("unit")),
         )
-        return plan_selectors.plan_list(actor=acting_person(self.request.user), filters=filters)
+        rows = plan_selectors.plan_list(actor=acting_person(self.request.user), filters=filters)
+        return plan_selectors.with_totals(rows)  # one grouped query per page, not one per row
 
     @extend_schema(
         parameters=[
@@ -108,26 +113,34 @@ class PlanViewSet(
 
     def perform_create(self, serializer: BaseSerializer[Plan]) -> None:
         data = serializer.validated_data
-        serializer.instance = plan_services.plan_open(
+        plan = plan_services.plan_open(
             actor=acting_person(self.request.user),
             unit=data["unit"],
             kind=data["kind"],
             period=data["period"],
             day=data["day"],
+            note=data.get("note", ""),
         )
+        serializer.instance = self._with_totals(plan)
+
+    def _with_totals(self, plan: Plan) -> Plan:
+        return self.base_queryset().get(pk=plan.pk)
 
     def perform_update(self, serializer: BaseSerializer[Plan]) -> None:
         data = serializer.validated_data
         assert serializer.instance is not None  # noqa: S101 - update always has an instance
-        serializer.instance = plan_services.plan_update_note(
+        plan = plan_services.plan_update_note(
             actor=acting_person(self.request.user),
             plan=serializer.instance,
             version=data["version"],
             note=data.get("note", serializer.instance.note),
         )
+        serializer.instance = self._with_totals(plan)
 
     def _answer(self, plan: Plan) -> Response:
-        return Response(s.PlanSerializer(plan, context=self.get_serializer_context()).data)
+        return Response(
+            s.PlanSerializer(self._with_totals(plan), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=s.TransitionSerializer, responses=s.PlanSerializer)
     @action(detail=True, methods=["post"])
@@ -139,11 +152,11 @@ class PlanViewSet(
         )
         return self._answer(plan)
 
-    @extend_schema(request=s.TransitionSerializer, responses=s.PlanSerializer)
+    @extend_schema(request=s.ReturnSerializer, responses=s.PlanSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str) -> Response:
         """HQ returns the plan for revision; `comment` says what to revise."""
-        body = _transition(request)
+        body = _transition(request, s.ReturnSerializer)
         plan = plan_services.plan_return(
             actor=acting_person(request.user),
             plan=self.get_object(),
@@ -224,19 +237,20 @@ class PlanItemViewSet(
         data = dict(serializer.validated_data)
         if "when" not in data:
             raise ValidationError({"when": _("Give the item a date.")})
+        item = _item_data(data)
+        plan_services.refuse_unused(data["plan"], item)
         serializer.instance = plan_services.item_add(
-            actor=acting_person(self.request.user), plan=data["plan"], data=_item_data(data)
+            actor=acting_person(self.request.user), plan=data["plan"], data=item
         )
 
     def perform_update(self, serializer: BaseSerializer[PlanItem]) -> None:
         item = serializer.instance
         assert item is not None  # noqa: S101 - update always has an instance
         data = dict(serializer.validated_data)
+        changes = _item_data(data, item)
+        plan_services.refuse_unused(item.plan, changes)
         serializer.instance = plan_services.item_update(
-            actor=acting_person(self.request.user),
-            item=item,
-            version=data["version"],
-            data=_item_data(data, item),
+            actor=acting_person(self.request.user), item=item, version=data["version"], data=changes
         )
 
     @extend_schema(parameters=[OpenApiParameter("version", int, required=True)])
@@ -270,6 +284,20 @@ def _activity_data(data: dict[str, Any], instance: Activity | None = None) -> An
         cost=pick("cost", 0),
         result=pick("result", ""),
     )
+
+
+def _same_as_item(data: dict[str, Any]) -> None:
+    """An activity of a plan item takes the item's unit and kind; different ones are refused."""
+    item = data.get("plan_item")
+    if item is None:
+        return
+    wrong = {
+        name: [_("An activity of a plan item belongs to the item's plan; leave this out.")]
+        for name, value in (("unit", item.plan.unit), ("kind", item.plan.kind))
+        if data.get(name) not in (None, "", value)
+    }
+    if wrong:
+        raise ValidationError(wrong)
 
 
 class ActivityViewSet(
@@ -326,6 +354,7 @@ class ActivityViewSet(
             raise ValidationError(
                 {"plan_item": _("Name a plan item, or the unit and kind of an unplanned activity.")}
             )
+        _same_as_item(data)
         serializer.instance = activity_services.activity_record(
             actor=acting_person(self.request.user),
             data=_activity_data(data),
