@@ -16,6 +16,7 @@ from guanxi.history.models import Change, Op, Via
 from guanxi.history.services import ERASED
 from guanxi.history.triggers import tracked_tables
 from guanxi.organisation.models import Person, Unit
+from guanxi.policy.labels import field_label
 from guanxi.policy.loader import current as current_policy
 
 MASK = "***"
@@ -107,9 +108,9 @@ def _value(field: Field[Any, Any] | None, value: Any, names: _Names, language: s
     related = getattr(field, "related_model", None)
     if isinstance(related, type) and isinstance(value, int):
         return names.of(related, value)
-    if field.name == "source":
-        source = current_policy().sources.get(str(value))
-        return source.name(language) if source else str(value)
+    named = field_label(field.name, value, language)
+    if named is not None and not field.flatchoices:
+        return named
     choices = dict(field.flatchoices or [])
     return str(choices.get(value, value))
 

@@ -21,7 +21,16 @@ from guanxi.access.scope import may_in_unit, visible
 from guanxi.approvals.services import Refused
 from guanxi.customers.models import Contact, Customer
 from guanxi.organisation.models import Person, Unit
-from guanxi.plans.models import EDITABLE, Plan, PlanItem, PlanStatus, Snapshot, period_start
+from guanxi.plans.models import (
+    EDITABLE,
+    Period,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    Snapshot,
+    period_start,
+)
+from guanxi.policy.labels import policy_label
 from guanxi.policy.loader import current as current_policy
 from guanxi.policy.schema import PlanKind
 from guanxi.versioning import lock_current
@@ -75,6 +84,10 @@ def _is_hq(unit: Unit) -> bool:
     return unit.kind == current_policy().root_kind().key
 
 
+def _period_name(period: str) -> str:
+    return str(Period(period).label) if period in Period.values else period
+
+
 @transaction.atomic
 def plan_open(*, actor: Person, unit: Unit, kind: str, period: str, day: datetime.date) -> Plan:
     """The unit's plan of `kind` for the period holding `day`; a draft is made when none is."""
@@ -84,7 +97,7 @@ def plan_open(*, actor: Person, unit: Unit, kind: str, period: str, day: datetim
         raise ValidationError(
             {
                 "period": _("A %(kind)s has no %(period)s plan in this policy.")
-                % {"kind": spec.name_en, "period": period}
+                % {"kind": policy_label("plans", kind), "period": _period_name(period)}
             }
         )
     if not (_is_hq(unit) or unit.kind in spec.submitted_by):

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from faker import Faker
 
 from guanxi.customers import archive
@@ -172,6 +174,12 @@ def load_customers(
 
 @transaction.atomic
 def load_demo() -> dict[str, int]:
+    # Stored words (approval titles…) in the installation's language, Chinese first (INT-1).
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load_demo()
+
+
+def _load_demo() -> dict[str, int]:
     units = load_organisation()
     people = load_people(units)
     created = load_customers(units, people, per_unit=25)
