@@ -240,6 +240,7 @@ def _read(client: Client, candidates: list[str]) -> tuple[str, Any]:
     return (candidates[-1] if candidates else ""), answer
 
 
+@pytest.mark.django_db  # also tells pytest-django to set the test database up when run alone
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_page_shows_a_code_an_untranslated_message_or_a_constraint_name(
     language: str, demo: dict[str, Person], words: Words, monkeypatch: pytest.MonkeyPatch
