@@ -59,7 +59,8 @@ def test_the_template_has_chinese_headers_and_a_sheet_of_allowed_values() -> Non
     assert "相近名称理由" in headers
     assert book.sheetnames == ["客户单位", "说明"]
     explained = {cell.value for row in book["说明"].iter_rows() for cell in row}
-    assert {"VIP客户", "strategic", "国内石油公司", "客户名片"} <= explained
+    assert {"VIP客户", "国内石油公司", "客户名片"} <= explained
+    assert {"strategic", "Strategic customer"}.isdisjoint(explained)  # no keys, no English
     assert book.worksheets[0].data_validations.dataValidation  # drop-downs for tier etc.
 
 

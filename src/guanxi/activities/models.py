@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.customers.models import Customer
 from guanxi.organisation.models import Person, Unit
@@ -12,7 +13,7 @@ from guanxi.plans.models import Kind, PlanItem
 
 class ActivityStatus(models.TextChoices):
     REQUESTED = "requested", _("awaiting approval")
-    CARRIED_OUT = "carried_out", _("carried out")
+    CARRIED_OUT = "carried_out", pgettext_lazy("activity status", "carried out")
     WRITTEN_OFF = "written_off", _("written off")
 
 
@@ -55,10 +56,17 @@ class Activity(models.Model):
     )
     written_off_at = models.DateTimeField(_("written off at"), null=True, blank=True)
     written_off_by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Person,
+        verbose_name=_("written off by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        Person, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -70,8 +70,12 @@ class Approval(models.Model):
 class Step(models.Model):
     """One decision in the chain: people with `role` in `unit` (or their delegates) decide."""
 
-    approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveSmallIntegerField()
+    approval = models.ForeignKey(
+        Approval, verbose_name=_("approval"), on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveSmallIntegerField(
+        verbose_name=_("step number"),
+    )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("approving unit")
     )
@@ -104,7 +108,11 @@ class Step(models.Model):
         verbose_name_plural = _("approval steps")
         ordering = ["approval", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["approval", "position"], name="step_position_unique")
+            models.UniqueConstraint(
+                fields=["approval", "position"],
+                name="step_position_unique",
+                violation_error_message=_("This approval already has a step at this position."),
+            )
         ]
         indexes = [
             models.Index(fields=["unit", "role", "decision", "-id"], name="step_inbox"),
@@ -143,10 +151,14 @@ class Delegation(models.Model):
         indexes = [models.Index(fields=["delegate", "ends"], name="delegation_delegate_ends")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends__gte=models.F("starts")), name="delegation_dates"
+                condition=models.Q(ends__gte=models.F("starts")),
+                name="delegation_dates",
+                violation_error_message=_("A delegation cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(delegate=models.F("delegator")), name="delegation_not_self"
+                condition=~models.Q(delegate=models.F("delegator")),
+                name="delegation_not_self",
+                violation_error_message=_("Nobody can delegate to themselves."),
             ),
         ]
 

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.approvals.models import Approval, Decision, Delegation, Status, Step
 from guanxi.organisation.models import Membership, Person, Unit
+from guanxi.policy.labels import policy_label
 from guanxi.policy.loader import current as current_policy
 from guanxi.policy.schema import APPROVAL_OWN_UNIT, ApprovalRule
 
@@ -60,7 +61,7 @@ def _approving_unit(requesting_unit: Unit, unit_kind: str) -> Unit:
     if found is None:
         raise ValidationError(
             _("No unit of kind %(kind)s stands above %(unit)s to approve this request.")
-            % {"kind": unit_kind, "unit": requesting_unit}
+            % {"kind": policy_label("unit_kinds", unit_kind), "unit": requesting_unit}
         )
     return found
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.customers.keys import name_key, pinyin_keys
 from guanxi.customers.validators import validate_credit_code
@@ -103,7 +104,11 @@ class Customer(ThreePart):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -115,6 +120,9 @@ class Customer(ThreePart):
                 fields=["credit_code"],
                 condition=~models.Q(credit_code=""),
                 name="customer_credit_code_unique",
+                violation_error_message=_(
+                    "A customer with this unified social credit code already exists."
+                ),
             ),
         ]
         indexes = [
@@ -325,15 +333,28 @@ class Relationship(models.Model):
 class RelationshipEvent(models.Model):
     """One change of a relationship, kept for its history. Appended, never edited."""
 
-    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    relationship = models.ForeignKey(
+        Relationship,
+        verbose_name=_("relationship"),
+        on_delete=models.CASCADE,
+        related_name="events",
     )
-    buying_role = models.CharField(max_length=16, choices=BuyingRole.choices)
-    state = models.CharField(max_length=16, choices=RelationshipState.choices)
-    holders = models.CharField(max_length=500, blank=True)
-    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(verbose_name=_("at"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    buying_role = models.CharField(
+        verbose_name=_("buying role"), max_length=16, choices=BuyingRole.choices
+    )
+    state = models.CharField(
+        verbose_name=_("relationship state"), max_length=16, choices=RelationshipState.choices
+    )
+    holders = models.CharField(verbose_name=_("holders"), max_length=500, blank=True)
+    note = models.CharField(verbose_name=_("note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -385,7 +406,7 @@ class Dealing(models.Model):
         Unit, on_delete=models.PROTECT, related_name="dealings", verbose_name=_("our unit")
     )
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -464,6 +485,7 @@ class Operation(models.Model):
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="operation_ends_after_start",
+                violation_error_message=_("An operation cannot end before it starts."),
             ),
         ]
 
@@ -487,7 +509,7 @@ class MarketReport(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("report"))
     major = models.BooleanField(_("major news, reported at once"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -526,14 +548,18 @@ class InformationMeaning(models.Model):
     meaning = models.TextField(_("meaning for us"), blank=True)
     # the channel the information came through; its level (003 §11.2) comes from the policy
     source = models.CharField(_("information source"), max_length=32, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("information and meaning")
         verbose_name_plural = _("information and meaning")
         constraints = [
-            models.UniqueConstraint(fields=["customer", "topic"], name="information_topic_unique")
+            models.UniqueConstraint(
+                fields=["customer", "topic"],
+                name="information_topic_unique",
+                violation_error_message=_("This customer already has information on this topic."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -558,11 +584,23 @@ class PersonalDataRequest(models.Model):
     verification = models.CharField(_("how the identity was verified"), max_length=300, blank=True)
     details = models.TextField(_("details"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    done_at = models.DateTimeField(_("carried out"), null=True, blank=True)
+    done_at = models.DateTimeField(
+        pgettext_lazy("time a personal data request was carried out", "carried out"),
+        null=True,
+        blank=True,
+    )
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     outcome = models.TextField(_("outcome"), blank=True)
 

@@ -21,6 +21,7 @@ from guanxi.customers.models import (
 from guanxi.customers.validators import normalise_credit_code
 from guanxi.history.context import attributed_write, record_source  # history (CUS-12)
 from guanxi.organisation.models import Person, Unit
+from guanxi.policy.labels import policy_label
 from guanxi.policy.loader import current as current_policy
 from guanxi.versioning import StaleVersion
 
@@ -47,7 +48,7 @@ def _check_classification(customer: Customer) -> None:
             raise ValidationError(
                 {
                     key: _("“%(value)s” is not a value of %(dimension)s.")
-                    % {"value": value, "dimension": policy.dimensions[key].name_zh}
+                    % {"value": value, "dimension": policy_label("dimensions", key)}
                 }
             )
     if customer.source and customer.source not in policy.sources:

@@ -26,6 +26,7 @@ from guanxi.history.models import Change, Op, Via
 from guanxi.history.services import ERASED
 from guanxi.history.triggers import SKIPPED, TRACKED, tracked_tables
 from guanxi.organisation.models import Person, Unit
+from guanxi.policy.labels import field_label
 from guanxi.policy.loader import current as current_policy
 
 MASK = "***"
@@ -192,25 +193,11 @@ def _value(field: Field[Any, Any] | None, value: Any, names: _Names, language: s
     related = getattr(field, "related_model", None)
     if isinstance(related, type) and isinstance(value, int):
         return names.of(related, value)
-    named = _policy_name(field.name, str(value), language)
-    if named is not None:
+    named = field_label(field.name, value, language)
+    if named is not None and not field.flatchoices:
         return named
     choices = dict(field.flatchoices or [])
     return str(choices.get(value, value))
-
-
-def _policy_name(name: str, key: str, language: str) -> str | None:
-    """The label of a value whose options the policy declares (source, tier, dimensions)."""
-    policy = current_policy()
-    if name == "source":
-        option: Any = policy.sources.get(key)
-    elif name == "tier":
-        option = policy.tiers.get(key)
-    elif name in policy.dimensions:
-        option = policy.dimensions[name].option(key)
-    else:
-        return None
-    return str(option.name(language)) if option is not None else None
 
 
 def _record(change: Change, model: type[Model] | None, names: _Names) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanxi.customers.models import Contact, Customer
 from guanxi.formats import round_fen
@@ -70,7 +71,11 @@ class VisitPlan(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     summarised_at = models.DateTimeField(_("summarised at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -90,7 +95,9 @@ class VisitPlan(models.Model):
 class ItineraryRow(models.Model):
     """One line of the itinerary 行程安排: when, where, what."""
 
-    visit = models.ForeignKey(VisitPlan, on_delete=models.CASCADE, related_name="itinerary")
+    visit = models.ForeignKey(
+        VisitPlan, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="itinerary"
+    )
     day = models.DateField(_("day"))
     time = models.CharField(_("time"), max_length=32, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -108,15 +115,20 @@ class ItineraryRow(models.Model):
 class BriefingMaterial(models.Model):
     """A briefing document 会议备参 (002 §7.2.2); served as an attachment, its reads registered."""
 
-    visit = models.ForeignKey(VisitPlan, on_delete=models.CASCADE, related_name="materials")
-    file = models.FileField(upload_to="keycustomers/briefings/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    visit = models.ForeignKey(
+        VisitPlan, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="materials"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(verbose_name=_("file"), upload_to="keycustomers/briefings/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(verbose_name=_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("briefing material")
@@ -127,14 +139,16 @@ class BriefingMaterial(models.Model):
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    DONE = "done", _("done")
+    OPEN = "open", pgettext_lazy("follow-up status", "open")
+    DONE = "done", pgettext_lazy("follow-up status", "done")
 
 
 class FollowUp(models.Model):
     """A follow-up item from a visit, tracked until done (002 §7.1.4, §7.2.3)."""
 
-    visit = models.ForeignKey(VisitPlan, on_delete=models.CASCADE, related_name="follow_ups")
+    visit = models.ForeignKey(
+        VisitPlan, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
     title = models.CharField(_("follow-up"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -189,14 +203,20 @@ class CustomerPlan(models.Model):
     assessment = models.TextField(_("situation assessment"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
     revenue_notes = models.TextField(_("notes and measures"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("customer plan")
         verbose_name_plural = _("customer plans")
         constraints = [
-            models.UniqueConstraint(fields=["customer", "year"], name="customer_plan_year_unique")
+            models.UniqueConstraint(
+                fields=["customer", "year"],
+                name="customer_plan_year_unique",
+                violation_error_message=_(
+                    "This customer already has a customer plan for this year."
+                ),
+            )
         ]
         indexes = [models.Index(fields=["year", "-id"], name="customer_plan_year_idx")]
 
@@ -207,7 +227,12 @@ class CustomerPlan(models.Model):
 class ContactPlanRow(models.Model):
     """附表6: which of our people keeps in touch with which of theirs, and when next."""
 
-    plan = models.ForeignKey(CustomerPlan, on_delete=models.CASCADE, related_name="contact_rows")
+    plan = models.ForeignKey(
+        CustomerPlan,
+        verbose_name=_("customer plan"),
+        on_delete=models.CASCADE,
+        related_name="contact_rows",
+    )
     our_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -226,7 +251,11 @@ class ContactPlanRow(models.Model):
         verbose_name_plural = _("contact plan")
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "our_person", "their_person"], name="contact_row_unique"
+                fields=["plan", "our_person", "their_person"],
+                name="contact_row_unique",
+                violation_error_message=_(
+                    "These two people are already paired in the contact plan."
+                ),
             )
         ]
 
@@ -237,13 +266,18 @@ class ContactPlanRow(models.Model):
 class ActionStatus(models.TextChoices):
     PLANNED = "planned", _("not started")
     IN_PROGRESS = "in_progress", _("in progress")
-    DONE = "done", _("done")
+    DONE = "done", pgettext_lazy("action plan row status", "done")
 
 
 class ActionPlanRow(models.Model):
     """附表7 行动计划: an action, who does it, from when to when, how far it got."""
 
-    plan = models.ForeignKey(CustomerPlan, on_delete=models.CASCADE, related_name="action_rows")
+    plan = models.ForeignKey(
+        CustomerPlan,
+        verbose_name=_("customer plan"),
+        on_delete=models.CASCADE,
+        related_name="action_rows",
+    )
     action = models.CharField(_("action"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -272,7 +306,12 @@ class RevenuePlanRow(models.Model):
 
     Both results are stored, rounded to the fen, so totals are the sum of the rows shown."""
 
-    plan = models.ForeignKey(CustomerPlan, on_delete=models.CASCADE, related_name="revenue_rows")
+    plan = models.ForeignKey(
+        CustomerPlan,
+        verbose_name=_("customer plan"),
+        on_delete=models.CASCADE,
+        related_name="revenue_rows",
+    )
     project = models.CharField(_("project"), max_length=200)
     contract_amount = models.DecimalField(
         _("contract amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
@@ -324,7 +363,7 @@ class CampaignScope(models.TextChoices):
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     PUBLISHED = "published", _("published")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("campaign status", "closed")
 
 
 class Campaign(models.Model):
@@ -344,7 +383,11 @@ class Campaign(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -378,7 +421,9 @@ class TargetStatus(models.TextChoices):
 class CampaignTarget(models.Model):
     """A target customer of a campaign, with the intent and progress its unit reports (002 §6.1)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="targets"
+    )
     customer = models.ForeignKey(
         Customer,
         on_delete=models.PROTECT,
@@ -395,14 +440,18 @@ class CampaignTarget(models.Model):
         _("progress"), max_length=16, choices=TargetStatus.choices, default=TargetStatus.NOT_STARTED
     )
     note = models.TextField(_("note"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("campaign target")
         verbose_name_plural = _("campaign targets")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "customer"], name="campaign_target_unique")
+            models.UniqueConstraint(
+                fields=["campaign", "customer"],
+                name="campaign_target_unique",
+                violation_error_message=_("This customer is already a target of this campaign."),
+            )
         ]
         indexes = [
             models.Index(fields=["campaign", "unit", "status"], name="campaign_target_rollup_idx")

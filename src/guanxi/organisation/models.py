@@ -80,7 +80,11 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["person", "unit", "role"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["person", "unit", "role"],
+                name="membership_unique",
+                violation_error_message=_("This person already holds this role in this unit."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanxi.organisation.models import Membership, Person, Unit
+from guanxi.policy.labels import policy_label
 from guanxi.policy.loader import current as current_policy
 from guanxi.versioning import StaleVersion
 
@@ -30,10 +31,8 @@ def _check_kind(kind: str, parent: Unit | None) -> None:
             {
                 "parent": _("A %(kind)s cannot sit under a %(parent)s.")
                 % {
-                    "kind": unit_kind.name_zh,
-                    "parent": policy.unit_kinds[parent.kind].name_zh
-                    if parent.kind in policy.unit_kinds
-                    else parent.kind,
+                    "kind": policy_label("unit_kinds", unit_kind.key),
+                    "parent": policy_label("unit_kinds", parent.kind),
                 }
             }
         )

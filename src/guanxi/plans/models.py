@@ -68,10 +68,17 @@ class Plan(models.Model):
     submitted_late = models.BooleanField(_("submitted after the deadline"), default=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Person,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     return_comment = models.TextField(_("comment on return"), blank=True)
-    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        Person, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -79,7 +86,11 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "kind", "period", "starts"], name="plan_unit_period_unique"
+                fields=["unit", "kind", "period", "starts"],
+                name="plan_unit_period_unique",
+                violation_error_message=_(
+                    "This unit already has a plan of this kind for this period."
+                ),
             )
         ]
         indexes = [
@@ -102,7 +113,9 @@ class Plan(models.Model):
 class PlanItem(models.Model):
     """One planned activity; which fields a kind uses is policy ([[plans]] fields)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items"
+    )
     name = models.CharField(_("activity name"), max_length=200, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     when = models.DateField(_("time"))
@@ -142,19 +155,33 @@ class PlanItem(models.Model):
 class Snapshot(models.Model):
     """The plan as submitted, kept for every submission (plan versions)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="snapshots")
-    revision = models.PositiveIntegerField()
-    submitted_at = models.DateTimeField()
-    submitted_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    items = models.JSONField(default=list)
-    outcome = models.CharField(max_length=16, blank=True)
-    comment = models.TextField(blank=True)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    revision = models.PositiveIntegerField(
+        verbose_name=_("revision"),
+    )
+    submitted_at = models.DateTimeField(
+        verbose_name=_("submitted at"),
+    )
+    submitted_by = models.ForeignKey(
+        Person, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    items = models.JSONField(verbose_name=_("items"), default=list)
+    outcome = models.CharField(
+        verbose_name=_("outcome"), max_length=16, blank=True, choices=PlanStatus.choices
+    )
+    comment = models.TextField(verbose_name=_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("plan version")
         verbose_name_plural = _("plan versions")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "revision"], name="snapshot_revision_unique")
+            models.UniqueConstraint(
+                fields=["plan", "revision"],
+                name="snapshot_revision_unique",
+                violation_error_message=_("This revision of the plan is already kept."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,16 @@ from guanxi.access.scope import may_in_unit, visible
 from guanxi.approvals.services import Refused
 from guanxi.customers.models import Contact, Customer
 from guanxi.organisation.models import Person, Unit
-from guanxi.plans.models import EDITABLE, Plan, PlanItem, PlanStatus, Snapshot, period_start
+from guanxi.plans.models import (
+    EDITABLE,
+    Period,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    Snapshot,
+    period_start,
+)
+from guanxi.policy.labels import policy_label
 from guanxi.policy.loader import current as current_policy
 from guanxi.policy.schema import PlanKind
 from guanxi.versioning import lock_current
@@ -101,6 +110,10 @@ def _note(note: str) -> str:
     return note
 
 
+def _period_name(period: str) -> str:
+    return str(Period(period).label) if period in Period.values else period
+
+
 @transaction.atomic
 def plan_open(
     *, actor: Person, unit: Unit, kind: str, period: str, day: datetime.date, note: str = ""
@@ -116,7 +129,7 @@ def plan_open(
         raise ValidationError(
             {
                 "period": _("A %(kind)s has no %(period)s plan in this policy.")
-                % {"kind": spec.name_en, "period": period}
+                % {"kind": policy_label("plans", kind), "period": _period_name(period)}
             }
         )
     if not (_is_hq(unit) or unit.kind in spec.submitted_by):

@@ -11,7 +11,9 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from faker import Faker
 
 from guanxi.customers import archive
@@ -144,6 +146,12 @@ def load_customers(
 
 @transaction.atomic
 def load_demo(per_unit: int = 25) -> dict[str, int]:
+    # Stored words (approval titles…) in the installation's language, Chinese first (INT-1).
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load_demo(per_unit)
+
+
+def _load_demo(per_unit: int) -> dict[str, int]:
     units = load_organisation()
     people = load_people(units)
     created = load_customers(units, people, per_unit=per_unit)

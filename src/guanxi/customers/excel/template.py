@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -57,15 +58,17 @@ def _explain(sheet: Worksheet, language: str | None) -> None:
         )
     policy = current_policy()
     sheet.append([])
-    sheet.append([_("Allowed values"), _("Key"), _("Name")])
-    for tier in policy.tiers_by_rank():
-        sheet.append(["客户级别", tier.key, tier.name(language)])
-    for key, dimension in policy.dimensions.items():
-        header = BY_FIELD[key].header(language) if key in BY_FIELD else key
-        for option in dimension.options:
-            sheet.append([header, option.key, option.name(language)])
-    for source in policy.sources.values():
-        sheet.append(["信息来源", source.key, source.name(language)])
+    # Names in the template's language (import accepts either language); never the stored keys.
+    sheet.append([_("Allowed values"), _("Name")])
+    tables: list[tuple[str, list[Any]]] = [
+        ("tier", policy.tiers_by_rank()),
+        *((key, list(d.options)) for key, d in policy.dimensions.items()),
+        ("source", list(policy.sources.values())),
+    ]
+    for field_name, named in tables:
+        header = BY_FIELD[field_name].header(language) if field_name in BY_FIELD else field_name
+        for item in named:
+            sheet.append([header, item.name(language)])
 
 
 def _bytes(book: Workbook) -> bytes:
