@@ -7,6 +7,8 @@ PY=.venv/bin/python
 export GUANXI_DATA_DIR=${GUANXI_DATA_DIR:-$(mktemp -d)}
 PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 REDIS_URL_TEST=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+# pytest-xdist: one worker per core (at most 4), each with its own test database
+WORKERS=${TEST_WORKERS:-$("$PY" -c 'import os; print(max(1, min(4, len(os.sched_getaffinity(0)))))')}
 summary=()
 failed=0
 
@@ -42,7 +44,7 @@ else
   summary+=("SKIPPED  translations compile (msgfmt not installed)")
 fi
 
-step "pytest on SQLite (with browser tests)" "$PY" -m pytest -q -p no:cacheprovider
+step "pytest on SQLite (with browser tests)" "$PY" -m pytest -q -p no:cacheprovider -n "$WORKERS"
 
 if answers 127.0.0.1 5432; then
   extra=()
@@ -52,7 +54,7 @@ if answers 127.0.0.1 5432; then
   else
     label="pytest on PostgreSQL (Redis not answering on 127.0.0.1:6379: local cache)"
   fi
-  step "$label" env DATABASE_URL="$PG_URL" "$PY" -m pytest -q -p no:cacheprovider -m "not e2e" "${extra[@]}"
+  step "$label" env DATABASE_URL="$PG_URL" "$PY" -m pytest -q -p no:cacheprovider -n "$WORKERS" -m "not e2e" "${extra[@]}"
   unset REDIS_URL
 else
   summary+=("SKIPPED  pytest on PostgreSQL: nothing answers on 127.0.0.1:5432")
