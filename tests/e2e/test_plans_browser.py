@@ -72,7 +72,7 @@ def test_plan_to_company_plan_and_costly_write_off(
     page.locator("[data-testid=item-edit-form] #id_cost").fill("45000")
     page.get_by_test_id("save-item").click()
     page.wait_for_selector("[data-testid=plan-totals]")
-    assert "45000" in page.get_by_test_id("plan-totals").inner_text()
+    assert "45,000.00 元" in page.get_by_test_id("plan-totals").inner_text()
     page.get_by_test_id("submit-plan").click()
     page.wait_for_load_state()
     plan.refresh_from_db()
@@ -84,7 +84,7 @@ def test_plan_to_company_plan_and_costly_write_off(
     page.wait_for_load_state()
     page.goto(f"{url}/plans/company/?period=quarter&day={first}")
     assert "南海作业区客户答谢会" in page.get_by_test_id("company-items").inner_text()
-    assert "45000" in page.get_by_test_id("company-by-unit").inner_text()
+    assert "45,000.00 元" in page.get_by_test_id("company-by-unit").inner_text()
 
     sign_in(page, url, "div1.staff")
     page.goto(f"{url}/activities/new/")
