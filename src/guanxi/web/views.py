@@ -11,6 +11,7 @@ from guanxi.access.models import AccessLogEntry, Channel
 from guanxi.access.register import ReadNotRegistered, chain_before_reading
 from guanxi.access.scope import acting_person, may, scope_of, visible, visible_units
 from guanxi.customers.models import CLASSIFICATION_FIELDS, Customer, Relationship
+from guanxi.customers.relationship_map import legend, relationship_graph
 from guanxi.customers.review import archive_completeness
 from guanxi.customers.selectors import (
     CustomerFilters,
@@ -20,7 +21,6 @@ from guanxi.customers.selectors import (
     customer_get,
     customer_list,
     customer_page,
-    relationship_graph,
 )
 from guanxi.history.selectors import PERMISSION as HISTORY_PERMISSION
 from guanxi.organisation.models import Membership, Person, Unit
@@ -142,7 +142,8 @@ def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "customer": customer,
             "archive": archive,
-            "graph": relationship_graph(archive, language=request.LANGUAGE_CODE),
+            "graph": relationship_graph(archive.relationships, language=request.LANGUAGE_CODE),
+            "map_legend": legend(),
             "tier_name": tier.name(request.LANGUAGE_CODE) if tier else customer.tier,
             "tier_clause": tier.clause if tier else "",
             "classification": _classification(customer, request.LANGUAGE_CODE),
