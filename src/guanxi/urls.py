@@ -17,6 +17,7 @@ urlpatterns = [
     path("customers/", views.customer_list_page, name="customer-list"),
     path("customers/<int:pk>/", views.customer_detail_page, name="customer-detail"),
     path("contacts/<int:pk>/", views.contact_detail_page, name="contact-detail"),
+    path("departments/<int:pk>/", views.department_detail_page, name="department-detail"),
     path("access-log/", views.access_log_page, name="access-log"),
     path(
         "accounts/login/",
@@ -31,6 +32,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("guanxi.web.archive_urls")),
+    path("", include("guanxi.web.photo_urls")),
     path("customers/", include("guanxi.web.customer_io_urls")),
     path("review/", include("guanxi.web.review_urls")),
     path("", include("guanxi.web.market_urls")),

@@ -36,6 +36,7 @@ urlpatterns = [
     path("v1/", include("guanxi.api.history_urls")),
     path("v1/", include("guanxi.api.keycustomers_urls")),
     path("v1/", include("guanxi.api.plans_urls")),
+    path("v1/", include("guanxi.api.photo_urls")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

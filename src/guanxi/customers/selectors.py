@@ -367,6 +367,21 @@ def contact_get(
     )
 
 
+def department_get(
+    *, actor: User, pk: object, channel: Channel, request: HttpRequest | None = None
+) -> CustomerDepartment:
+    """One customer department, its read registered; 404 when missing or outside the line."""
+    return fetch(
+        actor,
+        CustomerDepartment.objects.select_related("customer", "parent"),
+        "customer.view",
+        channel=channel,
+        request=request,
+        unit_field="customer__owning_unit",
+        pk=pk,
+    )
+
+
 @dataclass(frozen=True)
 class Archive:
     """What the customer page shows beside the unit itself, in a fixed number of queries."""
