@@ -49,7 +49,10 @@ class PhotoView(APIView):
         body = {"id": record.pk, "photo": photo_url(request, record), "version": record.version}
         return Response(PhotoStateSerializer(body).data)
 
-    @extend_schema(responses={(200, "image/png"): IMAGE, (200, "image/jpeg"): IMAGE})
+    @extend_schema(
+        description="The photo as PNG or JPEG; the read is registered. 404 without a photo.",
+        responses={(200, "image/png"): IMAGE, (200, "image/jpeg"): IMAGE},
+    )
     def get(self, request: Request, pk: int) -> HttpResponse:
         photo = photos.photo_get(
             actor=request.user, model=self.model, pk=pk, channel=Channel.API, request=request
@@ -57,6 +60,7 @@ class PhotoView(APIView):
         return image_response(photo.data, kind=photo.kind)
 
     @extend_schema(
+        description="Upload or replace the photo: PNG or JPEG, judged by content, size capped.",
         request={"multipart/form-data": PhotoUploadSerializer},
         responses={200: PhotoStateSerializer},
     )
@@ -68,7 +72,11 @@ class PhotoView(APIView):
         done = photos.photo_set(actor=actor, record=record, upload=form.validated_data["photo"])
         return self._state(request, done)
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(
+        description="Remove the photo; 400 when there is none.",
+        request=None,
+        responses={204: None},
+    )
     def delete(self, request: Request, pk: int) -> Response:
         actor = acting_person(request.user)
         record = photos.record_for_change(actor=actor, model=self.model, pk=pk)
