@@ -300,6 +300,8 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
 OUTBOX_MESSAGE_ID_DOMAIN = os.environ.get("OUTBOX_MESSAGE_ID_DOMAIN", "guanxi.local")
 # Briefing materials for visit plans: size cap in bytes.
 KEYCUSTOMERS_UPLOAD_MAX_BYTES = int(os.environ.get("KEYCUSTOMERS_UPLOAD_MAX_BYTES", "10485760"))
+# Photos of customer units and key persons (CUS-2, CUS-3): PNG or JPEG up to this many bytes.
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", "5242880"))
 
 # One JSON object per line on stderr, each with the request id (guanxi.ops.logs); LOG_FORMAT=text
 # for reading by eye. guanxi.request writes one access line per request at INFO.

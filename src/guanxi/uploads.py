@@ -86,3 +86,19 @@ def attachment_response(data: bytes, *, filename: str, kind: str | None = None) 
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "no-store"
     return response
+
+
+IMAGE_KINDS = frozenset({"png", "jpeg"})
+
+
+def image_response(data: bytes, *, kind: str) -> HttpResponse:
+    """A PNG or JPEG shown inline (an <img> on a page): only bytes that are one of those,
+    with nosniff and a sandbox, never cached by a shared cache."""
+    if kind not in IMAGE_KINDS or sniff(data) != kind:
+        raise ValueError(kind)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -17,6 +17,7 @@ urlpatterns = [
     path("customers/", views.customer_list_page, name="customer-list"),
     path("customers/<int:pk>/", views.customer_detail_page, name="customer-detail"),
     path("contacts/<int:pk>/", views.contact_detail_page, name="contact-detail"),
+    path("departments/<int:pk>/", views.department_detail_page, name="department-detail"),
     path("access-log/", views.access_log_page, name="access-log"),
     path(
         "accounts/login/",
@@ -38,6 +39,7 @@ urlpatterns = [
     path("history/", include("guanxi.web.history.urls")),
     path("", include("guanxi.web.plans.urls")),
     path("keycustomers/", include("guanxi.web.keycustomers.urls")),
+    path("", include("guanxi.web.photos.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -39,6 +39,7 @@ from guanxi.plans.services import ITEM_FIELDS
 from guanxi.policy.loader import current as current_policy
 from guanxi.seeding.names import credit_code
 from tests.customers.test_excel import workbook
+from tests.customers.test_photos import png_bytes
 from tests.plans.conftest import make_plan
 from tests.security.world import Planted, plant
 
@@ -480,7 +481,25 @@ def _xlsx(w: World) -> dict[str, Any]:
     return {"file": data}
 
 
+def _photo(w: World) -> dict[str, Any]:
+    return {"photo": SimpleUploadedFile("照片.png", png_bytes(), content_type="image/png")}
+
+
 EXPLICIT: dict[tuple[str, str], Explicit] = {
+    ("post", "/api/v1/customers/{id}/photo/"): Explicit(
+        "div1.manager",
+        "customer",
+        _photo,
+        lambda w, r: {"photo": f"/api/v1/customers/{w.planted.customer.pk}/photo/"},
+        multipart=True,
+    ),
+    ("post", "/api/v1/contacts/{id}/photo/"): Explicit(
+        "div1.manager",
+        "contact",
+        _photo,
+        lambda w, r: {"photo": f"/api/v1/contacts/{w.planted.contact.pk}/photo/"},
+        multipart=True,
+    ),
     ("post", "/api/v1/plans/{id}/submit/"): Explicit(
         "div1.manager", "to_submit", _v("to_submit"), lambda w, r: {"status": "submitted"}
     ),

@@ -38,6 +38,12 @@ NOT_PAGES = {
     "login": "checked signed out in test_the_sign_in_page_says_it_in_both_languages",
     "keycustomers:material": "the uploaded file itself, served as it was uploaded",
     "customer-import-report": "only the uploader's own; the demo holds no upload",
+    "customer-photo": "the stored image itself",
+    "contact-photo": "the stored image itself",
+    "customer-photo-upload": "POST only",
+    "customer-photo-remove": "POST only",
+    "contact-photo-upload": "POST only",
+    "contact-photo-remove": "POST only",
 }
 # Lines a record may belong to, nearest the demo's lowest personas first.
 LINES = (("BASE11",), ("DIV1",), ())
@@ -104,6 +110,7 @@ PARAMETERS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "history-customer": CUSTOMER,
     "customer-information-edit": _by("customers.Customer", "owning_unit", topic="plans"),
     "contact-detail": _by("customers.Contact", "customer__owning_unit"),
+    "department-detail": _by("customers.CustomerDepartment", "customer__owning_unit"),
     "contact-edit": _by("customers.Contact", "customer__owning_unit"),
     "relationship-edit": _by("customers.Contact", "customer__owning_unit"),
     "personal-request-create": _by("customers.Contact", "customer__owning_unit"),

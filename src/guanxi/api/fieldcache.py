@@ -25,7 +25,8 @@ from rest_framework.relations import PKOnlyObject
 _PROTOTYPES: dict[type, list[tuple[str, Field, bool]]] = {}  # type: ignore[type-arg]
 
 
-# Exact classes (not subclasses): their reading depends on the value alone.
+# Exact classes (not subclasses): their reading depends on the value alone. A field class of
+# ours whose reading depends on the value alone says so with `reads_value_only = True`.
 _SHAREABLE: frozenset[type] = frozenset(
     {
         drf_fields.BigIntegerField,  # type: ignore[attr-defined]  # newer than the stubs
@@ -54,7 +55,10 @@ def _readers(cls: type[CachedFields]) -> list[Field] | None:  # type: ignore[typ
     if cls not in _READERS:
         template = cls(context={})
         readable = list(template._readable_fields)
-        shareable = all(type(field) in _SHAREABLE for field in readable)
+        shareable = all(
+            type(field) in _SHAREABLE or getattr(type(field), "reads_value_only", False)
+            for field in readable
+        )
         _READERS[cls] = readable if shareable else None
     return _READERS[cls]
 

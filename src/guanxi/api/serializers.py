@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from guanxi.access.models import AccessLogEntry
@@ -12,6 +14,7 @@ from guanxi.customers.models import (
     BUSINESS_FIELDS,
     CLASSIFICATION_FIELDS,
     COMMS_FIELDS,
+    Contact,
     Customer,
 )
 from guanxi.organisation.models import Membership, Person, Unit
@@ -108,8 +111,39 @@ class MeSerializer(CachedFields, serializers.ModelSerializer):  # type: ignore[t
         fields = ["id", "username", "display_name", "email", "phone", "memberships"]
 
 
+def photo_url(record: Customer | Contact) -> str | None:
+    """The API address of a record's photo (read through the access module), or None. A path
+    on this server, so the field reads from the value alone and the detail endpoint keeps its
+    shared readers (`fieldcache`)."""
+    if not record.photo:
+        return None
+    name = "api:customer-photo" if isinstance(record, Customer) else "api:contact-photo"
+    return reverse(name, args=[record.pk])
+
+
+@extend_schema_field(
+    {"type": "string", "format": "uri-reference", "nullable": True, "readOnly": True},
+)
+class PhotoLinkField(serializers.Field):  # type: ignore[type-arg]
+    """Where the photo is read (`…/photo/`, registered), never a public media address;
+    upload, replace and remove it there too."""
+
+    reads_value_only = True  # fieldcache may share it: no request, no parent
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault(
+            "help_text", _("Where the photo is read, uploaded and removed; null without one.")
+        )
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str | None:
+        return photo_url(value.instance)
+
+
 class CustomerSerializer(VersionedSerializer):
     owning_unit_name = serializers.CharField(source="owning_unit.name", read_only=True)
+    photo = PhotoLinkField()
     duplicate_reason = serializers.CharField(
         write_only=True,
         required=False,
@@ -134,6 +168,7 @@ class CustomerSerializer(VersionedSerializer):
             *BUSINESS_FIELDS,
             *COMMS_FIELDS,
             *BACKGROUND_FIELDS,
+            "photo",
             "created_at",
             "updated_at",
             "version",

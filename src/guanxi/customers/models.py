@@ -101,6 +101,8 @@ class Customer(ThreePart):
     name_initials = models.CharField(max_length=200, editable=False, default="")
     name_key = models.CharField(max_length=200, editable=False, default="")
     duplicate_reason = models.TextField(_("reason for a similar name"), blank=True)
+    # background 背景 (CUS-2): kept in storage, served only through the access module
+    photo = models.FileField(_("photo"), upload_to="customers/photos/", blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(

@@ -367,6 +367,21 @@ def contact_get(
     )
 
 
+def department_get(
+    *, actor: User, pk: object, channel: Channel, request: HttpRequest | None = None
+) -> CustomerDepartment:
+    """One customer department, its read registered; 404 when missing or outside the line."""
+    return fetch(
+        actor,
+        CustomerDepartment.objects.select_related("customer", "parent"),
+        "customer.view",
+        channel=channel,
+        request=request,
+        unit_field="customer__owning_unit",
+        pk=pk,
+    )
+
+
 @dataclass(frozen=True)
 class Archive:
     """What the customer page shows beside the unit itself, in a fixed number of queries."""
@@ -397,48 +412,3 @@ def customer_archive(*, actor: User, customer: Customer, recent: int = 20) -> Ar
         information=list(customer.information.order_by("topic")),
         profile_visible=may(actor, "contact.view_profile", customer),
     )
-
-
-def relationship_graph(archive: Archive, *, language: str | None) -> dict[str, object]:
-    """Nodes and links for the relationship map: key persons grouped by department,
-    coloured by state, linked to the people of ours who hold the relationship."""
-    no_department = "未分部门" if not language or language.startswith("zh") else "No department"
-    ours = "我方人员" if not language or language.startswith("zh") else "Our people"
-    categories = [
-        no_department,
-        ours,
-        *{c.department.name for c in archive.contacts if c.department is not None},
-    ]
-    nodes: list[dict[str, object]] = []
-    links: list[dict[str, str]] = []
-    holders: dict[int, str] = {}
-    for rel in archive.relationships:
-        contact = rel.contact
-        department = contact.department.name if contact.department else no_department
-        nodes.append(
-            {
-                "id": f"c{contact.pk}",
-                "name": contact.name,
-                "state": rel.state,
-                "role": rel.get_buying_role_display(),
-                "position": contact.position,
-                "stateLabel": rel.get_state_display(),
-                "category": categories.index(department),
-            }
-        )
-        for person in rel.holders.all():
-            holders[person.pk] = str(person)
-            links.append({"source": f"p{person.pk}", "target": f"c{contact.pk}"})
-    nodes.extend(
-        {
-            "id": f"p{pk}",
-            "name": name,
-            "state": "ours",
-            "role": "",
-            "position": "",
-            "stateLabel": ours,
-            "category": 1,
-        }
-        for pk, name in holders.items()
-    )
-    return {"nodes": nodes, "links": links, "categories": [{"name": c} for c in categories]}

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from guanxi.access.models import AccessLogEntry, Channel
 from guanxi.access.register import ReadNotRegistered, chain_before_reading
 from guanxi.access.scope import acting_person, may, scope_of, visible, visible_units
+from guanxi.customers import photos
 from guanxi.customers.models import CLASSIFICATION_FIELDS, Customer, Relationship
+from guanxi.customers.relationship_map import legend, relationship_graph
 from guanxi.customers.review import archive_completeness
 from guanxi.customers.selectors import (
     CustomerFilters,
@@ -20,7 +22,7 @@ from guanxi.customers.selectors import (
     customer_get,
     customer_list,
     customer_page,
-    relationship_graph,
+    department_get,
 )
 from guanxi.history.selectors import PERMISSION as HISTORY_PERMISSION
 from guanxi.organisation.models import Membership, Person, Unit
@@ -143,7 +145,8 @@ def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "customer": customer,
             "archive": archive,
-            "graph": relationship_graph(archive, language=request.LANGUAGE_CODE),
+            "graph": relationship_graph(archive.relationships, language=request.LANGUAGE_CODE),
+            "map_legend": legend(),
             "tier_name": tier.name(request.LANGUAGE_CODE) if tier else customer.tier,
             "tier_clause": tier.clause if tier else "",
             "classification": _classification(customer, request.LANGUAGE_CODE),
@@ -151,8 +154,32 @@ def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             # links to the field history (CUS-12) and the archive review score (CUS-13)
             "can_see_history": may(request.user, HISTORY_PERMISSION, customer),
             "completeness": archive_completeness(customer, archive),
+            "source_name": _source_name(customer.source, request.LANGUAGE_CODE),
+            "photo_max_mb": photo_max_mb(),
         },
     )
+
+
+def _source_name(key: str, language: str) -> str:
+    """The policy's name of an information source (CUS-6); a key it no longer has, as is."""
+    source = current_policy().sources.get(key) if key else None
+    return source.name(language) if source else key
+
+
+def photo_max_mb() -> str:
+    return f"{photos.max_bytes() / 1024 / 1024:g}"
+
+
+@login_required
+def department_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A customer department with its three-part information (000 §5, §13.2.2; 003 附表1)."""
+    try:
+        department = department_get(
+            actor=request.user, pk=pk, channel=Channel.PAGE, request=request
+        )
+    except ReadNotRegistered:
+        return _unavailable(request)
+    return render(request, "customers/department.html", {"department": department})
 
 
 def _classification(customer: Customer, language: str) -> list[tuple[str, str]]:
@@ -178,19 +205,23 @@ def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("holders", "events__by")
         .first()
     )
+    can_change = may(request.user, "customer.change", contact, unit_field="customer__owning_unit")
+    profile_visible = may(
+        request.user, "contact.view_profile", contact, unit_field="customer__owning_unit"
+    )
     return render(
         request,
         "customers/contact.html",
         {
             "contact": contact,
             "relationship": relationship,
-            "can_change": may(
-                request.user, "customer.change", contact, unit_field="customer__owning_unit"
-            ),
-            "profile_visible": may(
-                request.user, "contact.view_profile", contact, unit_field="customer__owning_unit"
-            ),
+            "can_change": can_change,
+            "profile_visible": profile_visible,
+            # the photo belongs to the profile: changed only by one who may see it (PRV-1)
+            "can_change_photo": can_change and profile_visible and contact.erased_at is None,
             "personal_requests": list(contact.requests.order_by("-id")[:10]),  # PRV-1
+            "source_name": _source_name(contact.source, request.LANGUAGE_CODE),
+            "photo_max_mb": photo_max_mb(),
         },
     )
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from guanxi.access.scope import User, may, visible
 from guanxi.api.fieldcache import CachedFields
-from guanxi.api.serializers import DeclaredFieldsOnly, VersionedSerializer
+from guanxi.api.serializers import DeclaredFieldsOnly, PhotoLinkField, VersionedSerializer
 from guanxi.customers import models as m
 from guanxi.organisation.models import Person
 
@@ -67,6 +67,7 @@ class ContactSerializer(VersionedSerializer):
     department = VisibleRelatedField(
         m.CustomerDepartment, "customer__owning_unit", required=False, allow_null=True
     )
+    photo = PhotoLinkField()
     profile_masked = serializers.SerializerMethodField(
         help_text=_("True when the profile fields are hidden from this reader.")
     )
@@ -94,7 +95,7 @@ class ContactSerializer(VersionedSerializer):
             "profile_masked",
             "version",
         ]
-        read_only_fields = ["id", "erased_at", "photo"]
+        read_only_fields = ["id", "erased_at"]
 
     def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
         """Masked profile fields answer null, so the schema must say they may be null."""

@@ -1,22 +1,36 @@
 // Draws the relationship map (CUS-4) from the JSON the page embeds; no inline script (CSP).
+// Positions come from the server (layout "none"): the same archive gives the same picture.
+// Colours (categories) say the relationship state, shapes the buying role; the legend beside
+// the chart is rendered by the page. Tooltips are HTML, so every value goes through escapeHtml;
+// node labels are drawn as canvas text, which is never parsed as markup.
 (function () {
   var data = document.getElementById("relationship-graph");
   var box = document.getElementById("relationship-map");
-  if (!data || !box || !window.echarts) { return; }
+  if (!data || !box || !window.echarts || !window.guanxi || !window.guanxi.escapeHtml) { return; }
+  var esc = window.guanxi.escapeHtml;
   var graph = JSON.parse(data.textContent);
-  var colours = { positive: "#198754", neutral: "#6c757d", negative: "#dc3545", none: "#adb5bd", ours: "#0d6efd" };
+
+  function tooltip(p) {
+    var d = p.data;
+    if (p.dataType !== "node" || !d || !d.name) { return ""; }
+    var lines = [esc(d.name) + (d.position ? " · " + esc(d.position) : "")];
+    if (d.department) { lines.push(esc(d.department)); }
+    lines.push((d.roleLabel ? esc(d.roleLabel) + " · " : "") + esc(d.stateLabel));
+    return lines.join("<br>");
+  }
+
   var chart = window.echarts.init(box);
   chart.setOption({
-    tooltip: { formatter: function (p) { var d = p.data; return d.name ? (d.name + (d.position ? " · " + d.position : "") + "<br>" + (d.role ? d.role + " · " : "") + d.stateLabel) : ""; } },
-    legend: [{ data: graph.categories.map(function (c) { return c.name; }), bottom: 0 }],
+    animation: false,
+    tooltip: { formatter: tooltip },
     series: [{
-      type: "graph", layout: "force", roam: true, draggable: true,
-      force: { repulsion: 180, edgeLength: 90 },
+      type: "graph", layout: "none", roam: true, draggable: false,
       categories: graph.categories,
-      label: { show: true, position: "right" },
-      data: graph.nodes.map(function (n) {
-        return Object.assign({}, n, { symbolSize: n.state === "ours" ? 22 : 34, itemStyle: { color: colours[n.state] || "#999" } });
-      }),
+      label: {
+        show: true, position: "right",
+        formatter: function (p) { return p.data.roleLabel ? p.data.name + "\n" + p.data.roleLabel : p.data.name; }
+      },
+      data: graph.nodes,
       links: graph.links, lineStyle: { color: "#0d6efd", opacity: 0.5, width: 2 }
     }]
   });
