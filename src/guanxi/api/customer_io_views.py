@@ -19,7 +19,8 @@ from guanxi.access.register import client_address
 from guanxi.access.scope import acting_person, may
 from guanxi.customers import excel
 from guanxi.customers.models_import import CustomerImport
-from guanxi.web.customer_io_views import filters_from, read_upload, xlsx_response
+from guanxi.customers.selectors import customer_filters_from
+from guanxi.web.customer_io_views import read_upload, xlsx_response
 
 XLSX = OpenApiResponse(OpenApiTypes.BINARY, description="An Excel workbook (.xlsx) attachment")
 
@@ -141,7 +142,7 @@ class ExportView(APIView):
         actor = acting_person(request.user)
         data = excel.export_workbook(
             actor=actor,
-            filters=filters_from(request.query_params),
+            filters=customer_filters_from(request.query_params, strict=True),
             language=getattr(request, "LANGUAGE_CODE", None),
             address=client_address(request._request),
         )

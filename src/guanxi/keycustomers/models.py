@@ -163,6 +163,11 @@ class FollowUp(models.Model):
 # --------------------------------------------------------------- customer plans (003 §14–16)
 
 
+# The years a customer plan may be written for: a plausible span, so a date typed into the year
+# (20260101) is refused rather than stored (SQLite) or overflowing a smallint (PostgreSQL).
+PLAN_YEAR_MIN, PLAN_YEAR_MAX = 2000, 2100
+
+
 class CustomerPlan(models.Model):
     """The annual customer plan 客户计划 of one key customer (003 §15)."""
 
