@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -23,6 +23,7 @@ from guanxi.access.models import Channel
 from guanxi.access.register import client_address, read_of, register_reads
 from guanxi.access.scope import acting_person
 from guanxi.api import keycustomers_serializers as s
+from guanxi.api.parsers import JSONParser
 from guanxi.api.views import ScopedViewSet, _existing
 from guanxi.keycustomers import campaigns, customer_plans, visits
 from guanxi.keycustomers import models as k
