@@ -178,7 +178,7 @@ class CustomerPlan(models.Model):
         verbose_name=_("customer unit"),
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=[MinValueValidator(PLAN_YEAR_MIN), MaxValueValidator(PLAN_YEAR_MAX)]
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,7 +202,12 @@ class CustomerPlan(models.Model):
         verbose_name = _("customer plan")
         verbose_name_plural = _("customer plans")
         constraints = [
-            models.UniqueConstraint(fields=["customer", "year"], name="customer_plan_year_unique")
+            models.UniqueConstraint(fields=["customer", "year"], name="customer_plan_year_unique"),
+            models.CheckConstraint(
+                condition=models.Q(year__range=(PLAN_YEAR_MIN, PLAN_YEAR_MAX)),
+                name="customer_plan_year_range",
+                violation_error_message=_("A customer plan is for a year from 2000 to 2100."),
+            ),
         ]
         indexes = [models.Index(fields=["year", "-id"], name="customer_plan_year_idx")]
 
