@@ -34,7 +34,7 @@ class DeclaredFieldsOnly(CachedFields):
                     {key: [_("This field is not accepted here.")] for key in unknown}
                 )
         attrs = super().to_internal_value(data)
-        if self.instance is None and not self.partial:  # type: ignore[attr-defined]
+        if self.instance is None and not self.partial:
             return {**self.model_defaults(), **attrs}
         return attrs
 
@@ -45,14 +45,15 @@ class DeclaredFieldsOnly(CachedFields):
         model = getattr(getattr(self, "Meta", None), "model", None)
         defaults: dict[str, Any] = {}
         for name, field in self.fields.items():
-            if field.read_only or field.required or name == "version" or "." in field.source:
+            source = str(field.source)
+            if field.read_only or field.required or name == "version" or "." in source:
                 continue
             try:
-                model_field = model._meta.get_field(field.source) if model else None
+                model_field = model._meta.get_field(source) if model else None
             except FieldDoesNotExist:
                 continue
             if isinstance(model_field, ModelField) and model_field.has_default():
-                defaults[field.source] = model_field.get_default()
+                defaults[source] = model_field.get_default()
         return defaults
 
 
