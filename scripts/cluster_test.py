@@ -262,7 +262,8 @@ def plan_client(
     bases = list(bases)
     for flow in range(FLOWS_PER_CLIENT):
         index = number * FLOWS_PER_CLIENT + flow
-        day = f"{2030 + index // 12}-{index % 12 + 1:02d}-05"
+        # past months: an activity is recorded as carried out on or after its day
+        day = f"{2010 + index // 12}-{index % 12 + 1:02d}-05"
         steps: dict[str, Any] = {"flow": f"{number}.{flow}"}
         status, plan = _first(
             bases, manager, "POST", "/api/v1/plans/",

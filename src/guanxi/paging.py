@@ -17,6 +17,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, Q, QuerySet
 
+from guanxi.params import id_or_none, parse_int
+
 M = TypeVar("M", bound=Model)
 
 
@@ -30,7 +32,7 @@ class KeysetPage(Generic[M]):
 def keyset_page(
     queryset: QuerySet[M], *, after: str | None, size: int, key: str = "pk"
 ) -> KeysetPage[M]:
-    cursor = int(after) if after and after.isdigit() else None
+    cursor = id_or_none(after)
     if cursor is not None:
         queryset = queryset.filter(**{f"{key}__lt": cursor})
     rows = list(queryset.order_by(f"-{key}")[: size + 1])
@@ -110,7 +112,7 @@ def keyset_page_of_parts(
 ) -> KeysetPage[M]:
     """`keyset_page` (newest first) of a list that is the union of `parts`: the page's ids come
     from `newest_ids_of_parts`, then the rows of `queryset` (joins, the order) by those ids."""
-    cursor = int(after) if after and after.isdigit() else None
+    cursor = id_or_none(after)
     ids = newest_ids_of_parts(parts, before=cursor, limit=size + 1)
     return _page_of_ids(queryset, ids, cursor=cursor, size=size)
 
@@ -187,7 +189,7 @@ def keyset_page_in_units(
     """`keyset_page` (newest first) for a list scoped to a set of units, its ids from
     `newest_ids_in_scope`. All units (None) take the plain path, where walking the id index is
     fast, as does a scope the merge cannot serve."""
-    cursor = int(after) if after and after.isdigit() else None
+    cursor = id_or_none(after)
     ids = None
     if unit_ids is not None:
         ids = newest_ids_in_scope(
@@ -217,7 +219,7 @@ def decode_cursor(text: str | None) -> tuple[str, int] | None:
         and len(value) == 2
         and isinstance(value[0], str)
         and isinstance(value[1], int)
-        and not isinstance(value[1], bool)
+        and parse_int(value[1]) is not None  # an id the database can hold
     ):
         return value[0], value[1]
     return None

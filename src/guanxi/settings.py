@@ -205,6 +205,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with a nesting limit (API_JSON_MAX_DEPTH): a hostile body is a 400, not a 500
+    "DEFAULT_PARSER_CLASSES": [
+        "guanxi.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "guanxi.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -219,6 +225,8 @@ REST_FRAMEWORK = {
     # of trusted reverse proxies in front of the application.
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
+# No request body of the API nests deeper than a few levels (guanxi.api.parsers).
+API_JSON_MAX_DEPTH = int(os.environ.get("API_JSON_MAX_DEPTH", "32"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Guanxi API",
     "DESCRIPTION": _("Customer relationship management API. Every read is registered."),

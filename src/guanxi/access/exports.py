@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
+from guanxi.params import parse_int
 from guanxi.policy.loader import current as current_policy
 
 CONFIRM_PARAM = "confirm"
@@ -38,8 +39,7 @@ def confirm_above() -> int:
 
 def confirmed_from(params: Mapping[str, str]) -> int | None:
     """The number of records the person confirmed, or None (nonsense counts as none)."""
-    value = (params.get(CONFIRM_PARAM) or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    return parse_int(params.get(CONFIRM_PARAM) or "", low=0, high=10**9 - 1)
 
 
 def check_confirmed(*, count: int, confirmed: int | None) -> None:

@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from guanxi.access.register import ReadNotRegistered
 from guanxi.customers.services import SimilarName
+from guanxi.params import BadNumber
 from guanxi.versioning import StaleVersion
 
 
@@ -25,6 +26,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             for c in exc.similar
         ]
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, BadNumber):  # a filter, cursor or page size that is not a number
+        return Response({exc.name: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from guanxi.access.scope import scope_of
 from guanxi.paging import newest_ids_in_scope
+from guanxi.params import INT64_MIN, int_param, parse_int
 
 
 class KeysetPagination(CursorPagination):
@@ -25,6 +27,19 @@ class KeysetPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        """A page size that is not a whole number is refused (400); a large one is capped."""
+        size = int_param(request.query_params, self.page_size_query_param, strict=True)
+        return self.page_size if size is None else min(size, self.max_page_size)
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        """DRF's cursor, its position checked: every ordering here is by a whole number."""
+        cursor = super().decode_cursor(request)
+        position = None if cursor is None else cursor.position
+        if position is not None and parse_int(position, low=INT64_MIN) is None:
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
     def paginate_queryset(
         self, queryset: QuerySet[Any, Any], request: Request, view: APIView | None = None

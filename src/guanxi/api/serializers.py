@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field as ModelField
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -34,7 +36,28 @@ class DeclaredFieldsOnly(CachedFields):
                 raise serializers.ValidationError(
                     {key: [_("This field is not accepted here.")] for key in unknown}
                 )
-        return super().to_internal_value(data)
+        attrs = super().to_internal_value(data)
+        if self.instance is None and not self.partial:
+            return {**self.model_defaults(), **attrs}
+        return attrs
+
+    def model_defaults(self) -> dict[str, Any]:
+        """The model's default of each optional field left out of a create, so a service called
+        with the validated data gets what a form would send (a relationship without `state`
+        is "none yet"), never a KeyError. `version` stays out: its absence means "a create"."""
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        defaults: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            source = str(field.source)
+            if field.read_only or field.required or name == "version" or "." in source:
+                continue
+            try:
+                model_field = model._meta.get_field(source) if model else None
+            except FieldDoesNotExist:
+                continue
+            if isinstance(model_field, ModelField) and model_field.has_default():
+                defaults[source] = model_field.get_default()
+        return defaults
 
 
 class VersionedSerializer(DeclaredFieldsOnly, serializers.ModelSerializer):  # type: ignore[type-arg]

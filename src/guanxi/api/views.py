@@ -29,6 +29,7 @@ from guanxi.customers.models import Customer
 from guanxi.customers.selectors import SORTS, CustomerFilters, customer_list, customer_page
 from guanxi.organisation import services as org_services
 from guanxi.organisation.models import Membership, Person, Unit
+from guanxi.params import int_param
 
 M = TypeVar("M", bound=Model)
 
@@ -89,8 +90,8 @@ class CustomerPagination(BasePagination):
     def paginate_queryset(
         self, queryset: QuerySet[Any, Any], request: Request, view: APIView | None = None
     ) -> list[Any] | None:
-        size = request.query_params.get("page_size", "")
-        size_value = min(int(size), self.max_page_size) if size.isdigit() and int(size) else None
+        size = int_param(request.query_params, "page_size", strict=True)
+        size_value = None if size is None else min(size, self.max_page_size)
         query = request.query_params.get("q", "")
         page = customer_page(
             queryset,
@@ -125,15 +126,6 @@ class CustomerPagination(BasePagination):
         ]
 
 
-def _int_param(params: Any, name: str) -> int | None:
-    value = params.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise ValidationError({name: _("Give the id of a record, a whole number.")})
-    return int(value)
-
-
 class CustomerViewSet(
     ScopedViewSet,
     mixins.ListModelMixin,
@@ -164,9 +156,9 @@ class CustomerViewSet(
         filters = CustomerFilters(
             query=params.get("q", "")[:100],
             tier=params.get("tier", "")[:32],
-            unit=_int_param(params, "unit"),
+            unit=int_param(params, "unit", strict=True),
             industry=params.get("industry", "")[:32],
-            manager=_int_param(params, "manager"),
+            manager=int_param(params, "manager", strict=True),
             sort=ordering,
         )
         return customer_list(actor=acting_person(self.request.user), filters=filters)

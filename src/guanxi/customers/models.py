@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,6 +12,10 @@ from django.utils.translation import pgettext_lazy
 from guanxi.customers.keys import name_key, pinyin_keys
 from guanxi.customers.validators import validate_credit_code
 from guanxi.organisation.models import Unit
+
+# A year typed where a date belongs (20260101) is refused by the form, the serializer and the
+# database alike: SQLite would store it as it is, PostgreSQL's smallint overflow.
+YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 class ThreePart(models.Model):
@@ -86,7 +91,10 @@ class Customer(ThreePart):
     credit = models.CharField(_("credit"), max_length=32, blank=True)
     loyalty = models.CharField(_("loyalty"), max_length=32, blank=True)
     cooperation_since = models.PositiveSmallIntegerField(
-        _("cooperating since (year)"), null=True, blank=True
+        _("cooperating since (year)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)],
     )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -124,6 +132,14 @@ class Customer(ThreePart):
                 name="customer_credit_code_unique",
                 violation_error_message=_(
                     "A customer with this unified social credit code already exists."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cooperation_since__isnull=True)
+                | models.Q(cooperation_since__range=(YEAR_MIN, YEAR_MAX)),
+                name="customer_cooperation_year_range",
+                violation_error_message=_(
+                    "The year of first cooperation must be a year, such as 2015."
                 ),
             ),
         ]

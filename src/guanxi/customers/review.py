@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 MAX_PAGE = 100
 NO_MANAGER = 0  # the `manager` filter value for customers without a customer manager
-CURSOR_RE = re.compile(r"^(\d{1,3})\.(\d{1,18})$")
+CURSOR_RE = re.compile(r"^([0-9]{1,3})\.([0-9]{1,18})$")
 
 # Items of the archive that are not a single field of the customer unit.
 ARCHIVE_ITEMS = {

@@ -34,6 +34,7 @@ from guanxi.paging import (
     keyset_page_by,
     keyset_page_in_units,
 )
+from guanxi.params import int_param
 from guanxi.policy.loader import current as current_policy
 
 ASCII_QUERY = re.compile(r"^[A-Za-z0-9]+$")
@@ -56,20 +57,17 @@ class CustomerFilters:
     sort: str = "newest"
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def customer_filters_from(params: Mapping[str, str]) -> CustomerFilters:
-    """The list's filters from a page's query string; nonsense is dropped, never an error, so
-    the list, its pages and its export always agree on what they show."""
+def customer_filters_from(params: Mapping[str, str], *, strict: bool = False) -> CustomerFilters:
+    """The list's filters from a query string. On a page nonsense is dropped, never an error, so
+    the list, its pages and its export always agree on what they show; `strict` (the API)
+    refuses an id that is not one (`BadNumber`)."""
     sort = params.get("sort", "") or ""
     return CustomerFilters(
         query=(params.get("q", "") or "")[:100],
         tier=(params.get("tier", "") or "")[:32],
-        unit=_int_or_none(params.get("unit")),
+        unit=int_param(params, "unit", strict=strict),
         industry=(params.get("industry", "") or "")[:32],
-        manager=_int_or_none(params.get("manager")),
+        manager=int_param(params, "manager", strict=strict),
         sort=sort if sort in SORTS else "newest",
     )
 

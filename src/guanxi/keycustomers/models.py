@@ -176,6 +176,11 @@ class FollowUp(models.Model):
 # --------------------------------------------------------------- customer plans (003 §14–16)
 
 
+# The years a customer plan may be written for: a plausible span, so a date typed into the year
+# (20260101) is refused rather than stored (SQLite) or overflowing a smallint (PostgreSQL).
+PLAN_YEAR_MIN, PLAN_YEAR_MAX = 2000, 2100
+
+
 class CustomerPlan(models.Model):
     """The annual customer plan 客户计划 of one key customer (003 §15)."""
 
@@ -186,7 +191,7 @@ class CustomerPlan(models.Model):
         verbose_name=_("customer unit"),
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=[MinValueValidator(PLAN_YEAR_MIN), MaxValueValidator(PLAN_YEAR_MAX)]
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,7 +221,12 @@ class CustomerPlan(models.Model):
                 violation_error_message=_(
                     "This customer already has a customer plan for this year."
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__range=(PLAN_YEAR_MIN, PLAN_YEAR_MAX)),
+                name="customer_plan_year_range",
+                violation_error_message=_("A customer plan is for a year from 2000 to 2100."),
+            ),
         ]
         indexes = [models.Index(fields=["year", "-id"], name="customer_plan_year_idx")]
 

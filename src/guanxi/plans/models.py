@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.customers.models import Contact, Customer
 from guanxi.organisation.models import Person, Unit
+
+# A plausible ceiling of customer people at one activity: a date or an id typed into the count
+# is refused, not stored.
+CUSTOMER_COUNT_MAX = 10_000
 
 
 class Kind(models.TextChoices):
@@ -127,7 +132,11 @@ class PlanItem(models.Model):
         related_name="+",
         verbose_name=_("customer"),
     )
-    customer_count = models.PositiveIntegerField(_("number of customer people"), default=0)
+    customer_count = models.PositiveIntegerField(
+        _("number of customer people"),
+        default=0,
+        validators=[MaxValueValidator(CUSTOMER_COUNT_MAX)],
+    )
     key_persons = models.ManyToManyField(
         Contact, blank=True, related_name="+", verbose_name=_("main customer people")
     )
@@ -146,6 +155,15 @@ class PlanItem(models.Model):
         indexes = [
             models.Index(fields=["plan", "when", "id"], name="planitem_plan_when"),
             models.Index(fields=["customer"], name="planitem_customer"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(customer_count__range=(0, CUSTOMER_COUNT_MAX)),
+                name="planitem_customer_count_range",
+                violation_error_message=_(
+                    "The number of customer people is a count from 0 to 10000."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

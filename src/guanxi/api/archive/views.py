@@ -17,6 +17,7 @@ from guanxi.api.archive import serializers as s
 from guanxi.api.views import ScopedViewSet, _existing
 from guanxi.customers import archive
 from guanxi.customers import models as m
+from guanxi.params import int_param
 
 
 class ArchiveViewSet(
@@ -42,9 +43,9 @@ class ArchiveViewSet(
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()
-        customer = self.request.query_params.get("customer", "")
-        if customer.isdigit():
-            queryset = queryset.filter(**{self.customer_lookup(): int(customer)})
+        customer = int_param(self.request.query_params, "customer", strict=True)
+        if customer is not None:
+            queryset = queryset.filter(**{self.customer_lookup(): customer})
         return queryset
 
     @classmethod

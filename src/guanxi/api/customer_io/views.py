@@ -21,7 +21,8 @@ from guanxi.access.scope import acting_person, may
 from guanxi.api.exports import CONFIRM, NOT_CONFIRMED, not_confirmed
 from guanxi.customers import excel
 from guanxi.customers.models_import import CustomerImport
-from guanxi.web.customer_io.views import filters_from, read_upload, xlsx_response
+from guanxi.customers.selectors import customer_filters_from
+from guanxi.web.customer_io.views import read_upload, xlsx_response
 
 XLSX = OpenApiResponse(OpenApiTypes.BINARY, description="An Excel workbook (.xlsx) attachment")
 
@@ -148,7 +149,7 @@ class ExportView(APIView):
         try:
             data = excel.export_workbook(
                 actor=actor,
-                filters=filters_from(request.query_params),
+                filters=customer_filters_from(request.query_params, strict=True),
                 language=getattr(request, "LANGUAGE_CODE", None),
                 address=client_address(request._request),
                 confirmed=confirmed_from(request.query_params),

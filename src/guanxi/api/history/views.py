@@ -21,6 +21,7 @@ from guanxi.api.pagination import KeysetPagination
 from guanxi.history.display import Entry, describe, masked_changes
 from guanxi.history.models import Change
 from guanxi.history.selectors import customer_history_read, record_history_read
+from guanxi.params import int_param
 
 
 class FieldDisplaySerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -97,10 +98,11 @@ class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ig
             return Change.objects.none()
         actor = acting_person(self.request.user)
         params = self.request.query_params
-        customer, table, record = (params.get(k, "")[:64] for k in ("customer", "table", "record"))
-        if customer.isdigit():
+        table, record = (params.get(k, "")[:64] for k in ("table", "record"))
+        customer = int_param(params, "customer", strict=True)
+        if customer is not None:
             return customer_history_read(
-                actor=actor, customer_id=int(customer), channel=Channel.API, request=self.request
+                actor=actor, customer_id=customer, channel=Channel.API, request=self.request
             )
         if table and record:
             return record_history_read(

@@ -9,10 +9,12 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -21,6 +23,7 @@ from guanxi.access.models import Channel
 from guanxi.access.register import client_address, read_of, register_reads
 from guanxi.access.scope import acting_person
 from guanxi.api.keycustomers import serializers as s
+from guanxi.api.parsers import JSONParser
 from guanxi.api.views import ScopedViewSet, _existing
 from guanxi.keycustomers import campaigns, customer_plans, visits
 from guanxi.keycustomers import models as k
@@ -30,6 +33,7 @@ from guanxi.keycustomers.selectors import (
     campaign_rollup,
     visit_list,
 )
+from guanxi.params import id_or_none, int_param
 
 
 def _data(serializer: BaseSerializer[Any]) -> dict[str, Any]:
@@ -67,11 +71,10 @@ class VisitPlanViewSet(
         if getattr(self, "swagger_fake_view", False):
             return k.VisitPlan.objects.none()
         params = self.request.query_params
-        customer = params.get("customer", "")
         filters = VisitFilters(
             direction=params.get("direction", "")[:16],
             status=params.get("status", "")[:16],
-            customer=int(customer) if customer.isdigit() else None,
+            customer=int_param(params, "customer", strict=True),
         )
         return visit_list(actor=self.request.user, filters=filters).prefetch_related(
             "their_people", "our_people", "notified_units", "itinerary", "follow_ups", "materials"
@@ -213,8 +216,14 @@ class CustomerPlanViewSet(
 
     def get_queryset(self) -> QuerySet[k.CustomerPlan]:
         queryset = super().get_queryset()
-        year = self.request.query_params.get("year", "")
-        return queryset.filter(year=int(year)) if year.isdigit() else queryset
+        year = int_param(
+            self.request.query_params,
+            "year",
+            low=k.PLAN_YEAR_MIN,
+            high=k.PLAN_YEAR_MAX,
+            strict=True,
+        )
+        return queryset if year is None else queryset.filter(year=year)
 
     @extend_schema(parameters=[OpenApiParameter("year", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -258,8 +267,8 @@ class PlanRowViewSet(
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()
-        plan = self.request.query_params.get("plan", "")
-        return queryset.filter(plan_id=int(plan)) if plan.isdigit() else queryset
+        plan = int_param(self.request.query_params, "plan", strict=True)
+        return queryset if plan is None else queryset.filter(plan_id=plan)
 
     @extend_schema(parameters=[OpenApiParameter("plan", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -287,13 +296,11 @@ class PlanRowViewSet(
         return super().destroy(request, *args, **kwargs)
 
     def perform_destroy(self, instance: Any) -> None:
-        version = self.request.query_params.get("version", "")
-        if not version.isdigit():
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"version": "Send the version you loaded."})
+        version = int_param(self.request.query_params, "version", strict=True)
+        if version is None:
+            raise ValidationError({"version": _("Send the version you loaded.")})
         customer_plans.plan_row_delete(
-            actor=acting_person(self.request.user), row=instance, version=int(version)
+            actor=acting_person(self.request.user), row=instance, version=version
         )
 
 
@@ -340,8 +347,8 @@ class CampaignViewSet(
     def get_object(self) -> k.Campaign:
         """Scoped by `campaign_list` (line + published company-wide); the read registered."""
         try:
-            campaign = self.get_queryset().get(pk=int(self.kwargs["pk"]))
-        except (k.Campaign.DoesNotExist, ValueError) as error:
+            campaign = self.get_queryset().get(pk=id_or_none(self.kwargs["pk"]) or 0)
+        except k.Campaign.DoesNotExist as error:
             raise Http404 from error
         register_reads(
             actor=acting_person(self.request.user),
@@ -417,8 +424,8 @@ class CampaignTargetViewSet(
 
     def get_queryset(self) -> QuerySet[k.CampaignTarget]:
         queryset = super().get_queryset()
-        campaign = self.request.query_params.get("campaign", "")
-        return queryset.filter(campaign_id=int(campaign)) if campaign.isdigit() else queryset
+        campaign = int_param(self.request.query_params, "campaign", strict=True)
+        return queryset if campaign is None else queryset.filter(campaign_id=campaign)
 
     @extend_schema(parameters=[OpenApiParameter("campaign", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

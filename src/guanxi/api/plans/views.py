@@ -29,6 +29,7 @@ from guanxi.approvals import selectors as approval_selectors
 from guanxi.approvals import services as approval_services
 from guanxi.approvals.models import Approval, Delegation
 from guanxi.approvals.services import Refused
+from guanxi.params import id_or_none, int_param
 from guanxi.plans import selectors as plan_selectors
 from guanxi.plans import services as plan_services
 from guanxi.plans.models import Plan, PlanItem
@@ -46,10 +47,6 @@ class RefusalsAreConflicts:
         if isinstance(exc, Refused):
             exc = Conflict(str(exc))
         return super().handle_exception(exc)  # type: ignore[misc, no-any-return]
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _transition(
@@ -95,7 +92,7 @@ class PlanViewSet(
             kind=params.get("kind", "")[:16],
             period=params.get("period", "")[:16],
             status=params.get("status", "")[:16],
-            unit=_int(params.get("unit")),
+            unit=int_param(params, "unit", strict=True),
         )
         rows = plan_selectors.plan_list(actor=acting_person(self.request.user), filters=filters)
         return plan_selectors.with_totals(rows)  # one grouped query per page, not one per row
@@ -225,7 +222,7 @@ class PlanItemViewSet(
 
     def get_queryset(self) -> QuerySet[PlanItem]:
         rows = super().get_queryset()
-        if plan := _int(self.request.query_params.get("plan")):
+        if plan := int_param(self.request.query_params, "plan", strict=True):
             rows = rows.filter(plan_id=plan)
         return rows
 
@@ -255,7 +252,7 @@ class PlanItemViewSet(
 
     @extend_schema(parameters=[OpenApiParameter("version", int, required=True)])
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        version = _int(request.query_params.get("version"))
+        version = int_param(request.query_params, "version", strict=True)
         if version is None:
             return Response(
                 {"version": _("Send the version you loaded.")}, status=status.HTTP_400_BAD_REQUEST
@@ -330,7 +327,7 @@ class ActivityViewSet(
         filters = activity_selectors.ActivityFilters(
             status=params.get("status", "")[:16],
             kind=params.get("kind", "")[:16],
-            unit=_int(params.get("unit")),
+            unit=int_param(params, "unit", strict=True),
             unplanned=None if unplanned not in ("true", "false") else unplanned == "true",
         )
         return activity_selectors.activity_list(
@@ -419,7 +416,7 @@ class ApprovalViewSet(
     def get_object(self) -> Approval:
         return approval_selectors.approval_get(
             actor=acting_person(self.request.user),
-            pk=_int(str(self.kwargs["pk"])) or 0,
+            pk=id_or_none(self.kwargs["pk"]) or 0,
             channel=Channel.API,
             request=self.request,
         )
@@ -489,7 +486,7 @@ class DelegationViewSet(
         body = _transition(request)
         delegation = (
             approval_selectors.delegations_of(actor=acting_person(request.user))
-            .filter(pk=_int(pk) or 0)
+            .filter(pk=id_or_none(pk) or 0)
             .first()
         )
         if delegation is None:

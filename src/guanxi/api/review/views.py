@@ -30,6 +30,7 @@ from guanxi.access.scope import acting_person, may
 from guanxi.api.exports import CONFIRM, NOT_CONFIRMED, not_confirmed
 from guanxi.customers import review
 from guanxi.customers.models import Customer
+from guanxi.params import int_param
 from guanxi.web.customer_io.views import xlsx_response
 from guanxi.web.review.views import filtered_rows, review_filters
 
@@ -81,12 +82,12 @@ class ReviewPagination(BasePagination):
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: Any = None
     ) -> list[Any] | None:
-        size = request.query_params.get("page_size", "")
+        size = int_param(request.query_params, "page_size", strict=True)
         self.request = request
         self.page = review.review_page(
             queryset,
             after=request.query_params.get("after"),
-            size=int(size) if size.isdigit() and len(size) < 4 else self.page_size,
+            size=self.page_size if size is None else size,
         )
         return self.page.rows
 
@@ -139,7 +140,7 @@ class ReviewCustomersView(generics.ListAPIView):  # type: ignore[type-arg]
             return Customer.objects.none()
         _require_view(self.request)
         actor = acting_person(self.request.user)
-        return filtered_rows(actor, review_filters(self.request.query_params, actor))
+        return filtered_rows(actor, review_filters(self.request.query_params, actor, strict=True))
 
     @extend_schema(parameters=FILTERS, operation_id="review_customers")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -174,7 +175,7 @@ class ReviewReportView(APIView):
         actor = acting_person(request.user)
         if not may(actor, "customer.export"):
             raise PermissionDenied(_("You may not export customer units."))
-        filters = review_filters(request.query_params, actor)
+        filters = review_filters(request.query_params, actor, strict=True)
         if filters.outside:
             raise Http404
         try:

@@ -29,6 +29,7 @@ from guanxi.keycustomers import campaigns, customer_plans, visits
 from guanxi.keycustomers import models as k
 from guanxi.keycustomers import selectors as sel
 from guanxi.paging import keyset_page
+from guanxi.params import int_param
 from guanxi.versioning import StaleVersion
 from guanxi.web.archive.views import _attempt, _render
 from guanxi.web.customer_io.views import xlsx_response
@@ -119,10 +120,10 @@ def visit_create_page(request: HttpRequest) -> HttpResponse:
     direction = request.GET.get("direction", k.VisitDirection.OUTGOING)
     if direction not in k.VisitDirection.values:
         direction = k.VisitDirection.OUTGOING
-    customer_id = request.GET.get("customer", "")
-    if not customer_id.isdigit():
+    customer_id = int_param(request.GET, "customer")
+    if customer_id is None:
         return _customer_picker(request, direction)
-    customer = customer_get(actor=actor, pk=int(customer_id), channel=Channel.PAGE, request=request)
+    customer = customer_get(actor=actor, pk=customer_id, channel=Channel.PAGE, request=request)
     form = f.VisitForm(request.POST or None, customer=customer)
     title = f"{customer.name} · {k.VisitDirection(direction).label}"
     return _form_page(
@@ -331,13 +332,13 @@ def _plan(request: HttpRequest, pk: int) -> k.CustomerPlan:
 @login_required
 def plan_list_page(request: HttpRequest) -> HttpResponse:
     _require(request, "customer_plan.view")
-    year = request.GET.get("year", "")
-    plans = sel.customer_plan_list(actor=request.user, year=int(year) if year.isdigit() else None)
+    year = int_param(request.GET, "year", low=k.PLAN_YEAR_MIN, high=k.PLAN_YEAR_MAX)
+    plans = sel.customer_plan_list(actor=request.user, year=year)
     page = keyset_page(plans, after=request.GET.get("after"), size=PAGE_SIZE)
     return render(
         request,
         "keycustomers/plan_list.html",
-        {"page": page, "year": year, "can_change": may(request.user, "customer_plan.change")},
+        {"page": page, "year": year or "", "can_change": may(request.user, "customer_plan.change")},
     )
 
 
@@ -345,8 +346,8 @@ def plan_list_page(request: HttpRequest) -> HttpResponse:
 def plan_create_page(request: HttpRequest) -> HttpResponse:
     actor = acting_person(request.user)
     _require(request, "customer_plan.change")
-    customer_id = request.GET.get("customer", "")
-    if not customer_id.isdigit():
+    customer_id = int_param(request.GET, "customer")
+    if customer_id is None:
         query = request.GET.get("q", "").strip()[:100]
         customers = visible(actor, Customer.objects.all(), "customer_plan.change", "owning_unit")
         if query:
@@ -356,7 +357,7 @@ def plan_create_page(request: HttpRequest) -> HttpResponse:
             "keycustomers/pick_customer.html",
             {"customers": list(customers.order_by("-id")[:50]), "q": query, "for_plan": True},
         )
-    customer = customer_get(actor=actor, pk=int(customer_id), channel=Channel.PAGE, request=request)
+    customer = customer_get(actor=actor, pk=customer_id, channel=Channel.PAGE, request=request)
     form = f.CustomerPlanForm(request.POST or None)
     return _form_page(
         request,
@@ -699,11 +700,11 @@ def campaign_transition_page(request: HttpRequest, pk: int, step: str) -> HttpRe
     campaign = _campaign(request, pk)
     back = reverse("keycustomers:campaign-detail", args=[pk])
     service = {"publish": campaigns.campaign_publish, "close": campaigns.campaign_close}.get(step)
-    version = request.POST.get("version", "")
-    if service is None or not version.isdigit():
+    version = int_param(request.POST, "version")
+    if service is None or version is None:
         raise Http404
     try:
-        service(actor=acting_person(request.user), campaign=campaign, version=int(version))
+        service(actor=acting_person(request.user), campaign=campaign, version=version)
     except (ValidationError, StaleVersion) as error:
         return _refused(request, back, error)
     return redirect(back)

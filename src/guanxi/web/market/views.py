@@ -22,6 +22,7 @@ from guanxi.customers.market import information_table, market_report_get, market
 from guanxi.customers.models import Customer, InformationMeaning, InformationTopic, MarketReport
 from guanxi.customers.selectors import customer_get
 from guanxi.paging import keyset_page
+from guanxi.params import int_param
 from guanxi.web.archive.views import _attempt, _render
 from guanxi.web.market.forms import InformationForm, MarketReportForm, MonthField
 
@@ -42,13 +43,9 @@ def _month(value: str | None) -> date | None:
     return month if isinstance(month, date) else None
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
-
-
 def cursor(request: HttpRequest) -> str | None:
     """The `after` id, only when it fits a database id (a longer one is a first page)."""
-    after = _number(request.GET.get("after"))
+    after = int_param(request.GET, "after")
     return None if after is None else str(after)
 
 
@@ -58,7 +55,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """The reports of the reader's line, newest first, by month and unit, a page at a time."""
     if not may(request.user, "customer.view"):
         raise PermissionDenied
-    month, unit = _month(request.GET.get("month")), _number(request.GET.get("unit"))
+    month, unit = _month(request.GET.get("month")), int_param(request.GET, "unit")
     page = keyset_page(
         market_report_list(actor=request.user, month=month, unit_id=unit),
         after=cursor(request),

@@ -9,11 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from guanxi.approvals.services import Refused
+from guanxi.params import parse_int
 from guanxi.versioning import StaleVersion
 
 
 def int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    """A version or id sent by a form; anything else is None (the page then refuses)."""
+    return parse_int(value)
 
 
 def refused(request: HttpRequest, message: str, back: str, status: int) -> HttpResponse:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.access.scope import visible, visible_units
 from guanxi.customers.models import Contact, Customer
 from guanxi.organisation.models import Person, Unit
-from guanxi.plans.models import Period, Plan
+from guanxi.plans.models import CUSTOMER_COUNT_MAX, Period, Plan
 from guanxi.plans.services import ItemData, plan_kind
 from guanxi.policy.loader import current as current_policy
 
@@ -59,7 +59,12 @@ class ItemForm(forms.Form):
         label=_("Customer"), coerce=int, required=False, empty_value=None, widget=SELECT
     )
     customer_count = forms.IntegerField(
-        label=_("Number of customer people"), min_value=0, initial=0, required=False, widget=NUMBER
+        label=_("Number of customer people"),
+        min_value=0,
+        max_value=CUSTOMER_COUNT_MAX,
+        initial=0,
+        required=False,
+        widget=NUMBER,
     )
     key_persons = forms.TypedMultipleChoiceField(
         label=_("Main customer people and positions"), coerce=int, required=False, widget=MULTI

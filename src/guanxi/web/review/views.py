@@ -25,6 +25,7 @@ from guanxi.access.scope import User, acting_person, may, visible_units
 from guanxi.customers import review
 from guanxi.customers.models import Customer
 from guanxi.organisation.models import Unit
+from guanxi.params import int_param
 from guanxi.policy.loader import current as current_policy
 from guanxi.web.customer_io.views import export_confirm_page, xlsx_response
 
@@ -53,20 +54,17 @@ class ReviewFilters:
         return query.urlencode()
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
-
-
-def review_filters(params: QueryDict, actor: User) -> ReviewFilters:
-    """The filters of the page, the report and the API; a unit outside the line matches none."""
-    unit_id = _number(params.get("unit"))
+def review_filters(params: QueryDict, actor: User, *, strict: bool = False) -> ReviewFilters:
+    """The filters of the page, the report and the API (`strict`: a malformed id is a 400);
+    a unit outside the line matches none."""
+    unit_id = int_param(params, "unit", strict=strict)
     unit = None
     if unit_id is not None:
         unit = visible_units(actor, "customer.view").filter(pk=unit_id).first()
     return ReviewFilters(
         unit_id=unit_id,
         unit=unit,
-        manager=_number(params.get("manager")),
+        manager=int_param(params, "manager", low=review.NO_MANAGER, strict=strict),
         only_incomplete=params.get("incomplete", "") in {"1", "true", "on"},
     )
 
