@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
-from guanxi.params import parse_int
+from guanxi.params import int_param
 from guanxi.policy.loader import current as current_policy
 
 CONFIRM_PARAM = "confirm"
@@ -37,9 +37,10 @@ def confirm_above() -> int:
     return current_policy().exports.confirm_above
 
 
-def confirmed_from(params: Mapping[str, str]) -> int | None:
-    """The number of records the person confirmed, or None (nonsense counts as none)."""
-    return parse_int(params.get(CONFIRM_PARAM) or "", low=0, high=10**9 - 1)
+def confirmed_from(params: Mapping[str, str], *, strict: bool = False) -> int | None:
+    """The number of records the person confirmed, or None; nonsense counts as none on a page
+    and is refused (`BadNumber`) by the API, like every integer parameter."""
+    return int_param(params, CONFIRM_PARAM, low=0, high=10**9 - 1, strict=strict)
 
 
 def check_confirmed(*, count: int, confirmed: int | None) -> None:

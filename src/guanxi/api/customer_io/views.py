@@ -152,7 +152,7 @@ class ExportView(APIView):
                 filters=customer_filters_from(request.query_params, strict=True),
                 language=getattr(request, "LANGUAGE_CODE", None),
                 address=client_address(request._request),
-                confirmed=confirmed_from(request.query_params),
+                confirmed=confirmed_from(request.query_params, strict=True),
             )
         except ExportNotConfirmed as refusal:
             return not_confirmed(refusal)

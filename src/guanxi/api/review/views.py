@@ -186,7 +186,7 @@ class ReviewReportView(APIView):
                 unit=filters.unit,
                 manager=filters.manager,
                 only_incomplete=filters.only_incomplete,
-                confirmed=confirmed_from(request.query_params),
+                confirmed=confirmed_from(request.query_params, strict=True),
             )
         except ExportNotConfirmed as refusal:
             return not_confirmed(refusal)
