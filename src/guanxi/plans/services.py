@@ -31,24 +31,13 @@ from guanxi.plans.models import (
     Snapshot,
     period_start,
 )
-from guanxi.policy.labels import policy_label
 from guanxi.policy.loader import current as current_policy
-from guanxi.policy.schema import PlanKind
+from guanxi.policy.schema import PLAN_ITEM_FIELDS, PlanKind
 from guanxi.versioning import lock_current
 
 TEXT_FIELDS = ("name", "place", "gifts", "content", "documents")
-ITEM_FIELDS = (
-    "name",
-    "place",
-    "customer",
-    "customer_count",
-    "key_persons",
-    "gifts",
-    "our_people",
-    "content",
-    "documents",
-    "cost",
-)
+# The fields a plan kind may use or leave out (the date every item has)
+ITEM_FIELDS = tuple(name for name in PLAN_ITEM_FIELDS if name != "when")
 
 
 @dataclass
@@ -129,7 +118,7 @@ def plan_open(
         raise ValidationError(
             {
                 "period": _("A %(kind)s has no %(period)s plan in this policy.")
-                % {"kind": policy_label("plans", kind), "period": _period_name(period)}
+                % {"kind": spec.name(get_language()), "period": _period_name(period)}
             }
         )
     if not (_is_hq(unit) or unit.kind in spec.submitted_by):
