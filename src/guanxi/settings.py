@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "guanxi.web.middleware.ReadNotRegisteredMiddleware",
 ]
 
 ROOT_URLCONF = "guanxi.urls"

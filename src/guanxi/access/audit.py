@@ -22,13 +22,21 @@ from typing import Any
 from django.db import connection, connections
 from django.utils import timezone
 
-from guanxi.access.chain import FORM_JSON, FORM_PIPE, GENESIS_HASH, HASH_SQL, entry_hash
+from guanxi.access.chain import (
+    FORM_JSON,
+    FORM_LIST,
+    FORM_PIPE,
+    GENESIS_HASH,
+    HASH_SQL,
+    LIST_HASH_SQL,
+    entry_hash,
+)
 from guanxi.access.models import ChainHead, ReadJournal
 
 LOG = "access_accesslogentry"
 COLUMNS = (
-    "seq, at, reader_id, username, record_type, record_id, record_unit_id, channel, {address}, "
-    "prev_hash, hash, form"
+    "seq, {at}, reader_id, username, record_type, record_id, record_unit_id, channel, {address}, "
+    "prev_hash, hash, form, record_ids, query"
 )
 
 
@@ -50,11 +58,16 @@ class Fault:
     reason: str
 
 
-Row = tuple[int, datetime, int, str, str, str, int | None, str, str | None, str, str, int]
+_SQLITE_AT = "at || ''"
+Row = tuple[int, datetime, int, str, str, str, int | None, str, str | None, str, str, int, Any, Any]
 
 
 def _missing(bad: int, following: int) -> Fault:
     return Fault(bad, f"entry {bad} is missing (next entry is {following})")
+
+
+def _altered(seq: int) -> str:
+    return f"entry {seq} has been altered (its content does not match its hash)"
 
 
 def _link_fault(seq: int, prev_seq: int, unlinked: bool) -> Fault:
@@ -64,11 +77,22 @@ def _link_fault(seq: int, prev_seq: int, unlinked: bool) -> Fault:
         return _missing(prev_seq + 1, seq)
     if unlinked:
         return Fault(seq, f"entry {seq} does not link to entry {prev_seq}")
-    return Fault(seq, f"entry {seq} has been altered (its content does not match its hash)")
+    return Fault(seq, _altered(seq))
 
 
-def _hash_of(row: Row) -> str:
+def _hash_of(row: Row) -> str | None:
+    """The hash the entry's content calls for, or None when the stored content cannot even be
+    read as an entry (an unknown form, a time that is not a time): such an entry is altered."""
+    try:
+        return _content_hash(row)
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        return None
+
+
+def _content_hash(row: Row) -> str:
     seq, at, reader_id, username, record_type, record_id, unit_id, channel, address = row[:9]
+    if not isinstance(at, datetime):
+        raise TypeError("the time is not a time")
     return entry_hash(
         seq=seq,
         at=at,
@@ -81,6 +105,8 @@ def _hash_of(row: Row) -> str:
         address=address,
         prev_hash=row[9],
         form=row[11],
+        record_ids=row[12],
+        query=row[13],
     )
 
 
@@ -95,11 +121,17 @@ def _sqlite_rows(upto: int, chunk: int, lo: int = 1) -> Iterator[Row]:
     """SQLite stores times as ISO text in UTC; parse them in C, not through the ORM."""
     parse = datetime.fromisoformat
     sql = (
-        f"SELECT {COLUMNS.format(address='address')} FROM {LOG} "
+        # `at || ''` is text without a declared type: the driver's converter, which would
+        # raise on a malformed time, leaves it alone, and a bad one is found altered below
+        f"SELECT {COLUMNS.format(at=_SQLITE_AT, address='address')} FROM {LOG} "
         "WHERE seq >= %s AND seq <= %s ORDER BY seq"
     )
     for row in _stream(sql, [lo, upto], chunk):
-        at = row[1] if isinstance(row[1], datetime) else parse(row[1])
+        try:
+            at = row[1] if isinstance(row[1], datetime) else parse(row[1])
+        except (TypeError, ValueError):
+            yield (row[0], None, *row[2:])  # unreadable: `_hash_of` finds it altered
+            continue
         yield (row[0], at.replace(tzinfo=UTC), *row[2:])
 
 
@@ -118,7 +150,9 @@ _SQLITE_RANGE = (
     "SELECT seq, prev_hash, hash, form, format('%d|%d|%d|%d:%s|%d:%s|%d:%s|%s|%d:%s|%s|%s', "
     f"seq, {_SQLITE_MICROS}, reader_id, length(username), username, "
     "length(record_type), record_type, length(record_id), record_id, "
-    "coalesce(record_unit_id, ''), length(channel), channel, coalesce(address, ''), prev_hash) "
+    "coalesce(record_unit_id, ''), length(channel), channel, coalesce(address, ''), prev_hash), "
+    "format('|%d:%s|%d:%s', length(coalesce(record_ids, '')), coalesce(record_ids, ''), "
+    "length(coalesce(query, '')), coalesce(query, '')) "
     f"FROM {LOG} WHERE seq >= ? AND seq <= ? ORDER BY seq"
 )
 
@@ -135,12 +169,16 @@ def _sqlite_walk(lo: int, hi: int, chunk: int) -> tuple[Fault | None, int, str]:
     sha256 = hashlib.sha256
     cursor = raw.execute(_SQLITE_RANGE, [lo, hi])
     while batch := cursor.fetchmany(chunk):
-        for seq, linked_to, digest, form, canonical in batch:
+        for seq, linked_to, digest, form, canonical, suffix in batch:
+            if not isinstance(seq, int):
+                return Fault(prev_seq + 1, _altered(prev_seq + 1)), prev_seq, prev_hash
             if seq != prev_seq + 1 or linked_to != prev_hash:
                 return _link_fault(seq, prev_seq, linked_to != prev_hash), prev_seq, prev_hash
-            if (form != FORM_PIPE or sha256(canonical.encode()).hexdigest() != digest) and (
-                _hash_of(next(_sqlite_rows(seq, 1, lo=seq))) != digest
-            ):
+            text = canonical + suffix if form == FORM_LIST else canonical
+            if (
+                form not in (FORM_PIPE, FORM_LIST)
+                or sha256(str(text).encode()).hexdigest() != digest
+            ) and (_hash_of(next(_sqlite_rows(seq, 1, lo=seq))) != digest):
                 return _link_fault(seq, prev_seq, False), prev_seq, prev_hash
             prev_seq, prev_hash = seq, digest
     return None, prev_seq, prev_hash
@@ -189,7 +227,8 @@ FROM (
   SELECT seq, prev_hash,
     coalesce(lag(seq) OVER w, %(seed_seq)s) AS p_seq,
     coalesce(lag(hash) OVER w, %(seed_hash)s) AS p_hash,
-    CASE WHEN form = {FORM_JSON} THEN true ELSE {HASH_SQL} = hash END AS hash_ok
+    CASE form WHEN {FORM_JSON} THEN true WHEN {FORM_PIPE} THEN {HASH_SQL} = hash
+      WHEN {FORM_LIST} THEN {LIST_HASH_SQL} = hash ELSE false END AS hash_ok
   FROM {LOG} WHERE seq >= %(lo)s - 1 AND seq <= %(hi)s
   WINDOW w AS (ORDER BY seq)
 ) checked
@@ -238,7 +277,7 @@ def _pg_range(lo: int, hi: int, own_connection: bool) -> Fault | None:
 def _pg_legacy(upto: int, chunk: int) -> Fault | None:
     """Form-1 entries (JSON canonical form) are hashed in Python; links were checked in SQL."""
     sql = (
-        f"SELECT {COLUMNS.format(address='host(address)')} FROM {LOG} "
+        f"SELECT {COLUMNS.format(at='at', address='host(address)')} FROM {LOG} "
         f"WHERE form = {FORM_JSON} AND seq <= %s ORDER BY seq"
     )
     for row in _stream(sql, [upto], chunk):

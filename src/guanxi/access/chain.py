@@ -1,6 +1,6 @@
 """The canonical form of an access-log entry and its hash; shared by writer and verifier.
 
-Two canonical forms exist and every entry records which one its hash covers (`form`), because
+Three canonical forms exist and every entry records which one its hash covers (`form`), because
 entries are append-only and can never be re-hashed:
 
 * form 1 (entries written before the read register was partitioned): a compact JSON array.
@@ -9,6 +9,9 @@ entries are append-only and can never be re-hashed:
   (``7:div1.hq``), integers in decimal, NULL as an empty field, the time as whole microseconds
   since the Unix epoch. PostgreSQL computes exactly the same bytes in `CANONICAL_SQL`, which
   lets `guanxi audit verify` check tens of millions of entries inside the database.
+* form 3 (every entry registered since list reads are registered): form 2 followed by the ids
+  of the records a list, search or export returned and the query that produced them, both
+  length-prefixed (NULL as ``0:``). Bulk-loaded single-record entries stay in form 2.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from datetime import UTC, datetime, timedelta
 GENESIS_HASH = "0" * 64
 FORM_JSON = 1
 FORM_PIPE = 2
-CURRENT_FORM = FORM_PIPE
+FORM_LIST = 3
+CURRENT_FORM = FORM_LIST
+FORMS = (FORM_JSON, FORM_PIPE, FORM_LIST)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -34,6 +39,12 @@ CANONICAL_SQL = (
     "length(channel) || ':' || channel, coalesce(host(address), ''), prev_hash)"
 )
 HASH_SQL = f"encode(sha256(convert_to({CANONICAL_SQL}, 'UTF8')), 'hex')"
+# Form 3: form 2 and the list's record ids and query.
+LIST_SUFFIX_SQL = (
+    "'|' || coalesce(length(record_ids), 0) || ':' || coalesce(record_ids, '') || "
+    "'|' || coalesce(length(query), 0) || ':' || coalesce(query, '')"
+)
+LIST_HASH_SQL = f"encode(sha256(convert_to({CANONICAL_SQL} || {LIST_SUFFIX_SQL}, 'UTF8')), 'hex')"
 
 # Column order of the tuples `bulk_chain` yields: the table's columns, ready for COPY.
 LOG_COLUMNS = (
@@ -86,6 +97,11 @@ def _pipe_form(
     ).encode()
 
 
+def list_suffix(record_ids: str | None, query: str | None) -> str:
+    ids, text = record_ids or "", query or ""
+    return f"|{len(ids)}:{ids}|{len(text)}:{text}"
+
+
 def entry_hash(
     *,
     seq: int,
@@ -99,6 +115,8 @@ def entry_hash(
     address: str | None,
     prev_hash: str,
     form: int = CURRENT_FORM,
+    record_ids: str | None = None,
+    query: str | None = None,
 ) -> str:
     if form == FORM_JSON:
         canonical = _json_form(
@@ -116,7 +134,7 @@ def entry_hash(
             ],
             at,
         )
-    elif form == FORM_PIPE:
+    elif form in (FORM_PIPE, FORM_LIST):
         canonical = _pipe_form(
             seq,
             at,
@@ -129,6 +147,8 @@ def entry_hash(
             address,
             prev_hash,
         )
+        if form == FORM_LIST:
+            canonical += list_suffix(record_ids, query).encode()
     else:
         raise ValueError(f"unknown canonical form {form}")
     return hashlib.sha256(canonical).hexdigest()

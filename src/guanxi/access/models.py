@@ -48,6 +48,10 @@ class AccessLogEntry(models.Model):
     record_unit_id = models.BigIntegerField(null=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     address = models.GenericIPAddressField(_("client address"), null=True)
+    # A list, search or export read: the ids returned (comma-separated) and the query that
+    # produced them; NULL on a single-record read. Nullable so adding them rewrote no rows.
+    record_ids = models.TextField(_("records returned"), null=True)
+    query = models.TextField(_("query"), null=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
     form = models.PositiveSmallIntegerField(default=CURRENT_FORM)
@@ -67,6 +71,11 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.username} {self.record_type}:{self.record_id}"
+
+    @property
+    def returned_ids(self) -> list[str]:
+        """The ids a list read returned; empty for a single-record read."""
+        return self.record_ids.split(",") if self.record_ids else []
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnly("the access log is append-only")
@@ -97,6 +106,8 @@ class ReadJournal(models.Model):
     record_unit_id = models.BigIntegerField(null=True)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     address = models.GenericIPAddressField(null=True)
+    record_ids = models.TextField(null=True)
+    query = models.TextField(null=True)
 
     def __str__(self) -> str:
         return f"pending {self.username} {self.record_type}:{self.record_id}"

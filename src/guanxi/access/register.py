@@ -66,12 +66,13 @@ BATCH = 5000
 ROUNDS = 20  # moves one registering request makes at most, so none is held up long
 
 # A journal row as the chainer reads it: id, at, reader_id, username, record_type, record_id,
-# record_unit_id, channel, address (as PostgreSQL's host() text, which verify hashes too).
+# record_unit_id, channel, address (as PostgreSQL's host() text, which verify hashes too),
+# record_ids, query.
 _MOVE_SQL = f"""
 DELETE FROM access_readjournal WHERE id IN (
   SELECT id FROM access_readjournal ORDER BY id LIMIT {BATCH}
 ) RETURNING id, at, reader_id, username, record_type, record_id, record_unit_id, channel,
-  host(address)
+  host(address), record_ids, query
 """
 
 
@@ -86,9 +87,19 @@ class ReadNotRegistered(Exception):
 
 @dataclass(frozen=True)
 class Read:
+    """One entry to register: a single record, or (with `record_ids`) the records one list,
+    search or export response returned, with the query that produced them."""
+
     record_type: str
     record_id: str
     record_unit_id: int | None
+    record_ids: str | None = None
+    query: str | None = None
+
+
+# A read as it is chained: at, reader_id, username, record_type, record_id, record_unit_id,
+# channel, address, record_ids, query.
+Pending = tuple[datetime, int, str, str, str, int | None, str, str | None, str | None, str | None]
 
 
 def unit_id_of(obj: Model, unit_field: str = "owning_unit") -> int | None:
@@ -137,13 +148,11 @@ def _head_row(cursor: Any, *, wait: bool) -> tuple[int, str] | None:
     return _head_row(cursor, wait=True)
 
 
-def _link(
-    rows: list[tuple[datetime, int, str, str, str, int | None, str, str | None]],
-    seq: int,
-    prev: str,
-) -> tuple[list[AccessLogEntry], int, str]:
+def _link(rows: list[Pending], seq: int, prev: str) -> tuple[list[AccessLogEntry], int, str]:
     entries = []
-    for at, reader_id, username, record_type, record_id, unit_id, channel, address in rows:
+    for row in rows:
+        at, reader_id, username, record_type, record_id, unit_id, channel, address = row[:8]
+        record_ids, query = row[8], row[9]
         seq += 1
         digest = entry_hash(
             seq=seq,
@@ -157,6 +166,8 @@ def _link(
             address=address,
             prev_hash=prev,
             form=CURRENT_FORM,
+            record_ids=record_ids,
+            query=query,
         )
         entries.append(
             AccessLogEntry(
@@ -169,6 +180,8 @@ def _link(
                 record_unit_id=unit_id,
                 channel=channel,
                 address=address,
+                record_ids=record_ids,
+                query=query,
                 prev_hash=prev,
                 hash=digest,
                 form=CURRENT_FORM,
@@ -255,6 +268,8 @@ def _journal_rows(
             record_unit_id=read.record_unit_id,
             channel=str(channel),
             address=address,
+            record_ids=read.record_ids,
+            query=read.query,
         )
         for read in reads
     ]
@@ -277,6 +292,8 @@ def _append_directly(rows: list[ReadJournal]) -> None:
                 r.record_unit_id,
                 r.channel,
                 r.address,
+                r.record_ids,
+                r.query,
             )
             for r in rows
         ],

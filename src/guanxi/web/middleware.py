@@ -61,3 +61,24 @@ class ChineseFirstMiddleware:
         if not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class ReadNotRegisteredMiddleware:
+    """A page whose read could not be registered answers 503 without its data (DOC-4,
+    fail-closed), whichever view raised it; the API says the same through its own handler."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from guanxi.access.register import ReadNotRegistered
+
+        if not isinstance(exception, ReadNotRegistered) or request.path.startswith("/api/"):
+            return None
+        context = {"message": ReadNotRegistered.message}
+        return render(request, "web/unavailable.html", context, status=503)
