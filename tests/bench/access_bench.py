@@ -10,7 +10,9 @@ name contains "bench" (the script empties the read register there):
 
 `verify` bulk-generates a chain (`guanxi.access.chain.bulk_chain` + COPY) and times
 `audit.verify`; `register` runs the customer page in N OS processes with and without read
-registration and reports pages per second and the single-client cost of one registration.
+registration and reports pages per second and the single-client cost of one registration;
+`lists` does the same for list reads (issue 12): the customer list page and the API customer
+list, 25 customers of several units per response, with and without `register_list`.
 """
 
 from __future__ import annotations
@@ -250,6 +252,114 @@ def bench_register(clients: int, seconds: float) -> None:
     print(f"chain after the run: ok={ok.ok} entries={ok.checked} pending={ok.pending}")
 
 
+LIST_PATHS = ("/customers/", "/api/v1/customers/")
+
+
+def _no_list_registration() -> None:
+    from guanxi.access import lists
+
+    lists.register_reads = lambda **kwargs: 0  # type: ignore[assignment]
+
+
+def _list_pages(args: tuple[int, float, bool, str]) -> int:
+    person_id, seconds, registering, path = args
+    from django.test import Client
+
+    from guanxi.organisation.models import Person
+
+    if not registering:
+        _no_list_registration()
+    client = Client()
+    client.force_login(Person.objects.get(pk=person_id))
+    count, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = client.get(path)
+        assert response.status_code == 200, response.status_code
+        count += 1
+    connections.close_all()
+    return count
+
+
+def _list_customers(count: int) -> None:
+    """`count` customers spread over the demo's bases, so a page holds several units."""
+    from guanxi.customers.models import Customer
+    from guanxi.customers.services import customer_create
+    from guanxi.organisation.models import Person, Unit
+    from guanxi.seeding import demo
+    from guanxi.seeding.names import credit_code
+
+    if not Unit.objects.filter(code="DIV1").exists():
+        demo.load_people(demo.load_organisation())
+    have = Customer.objects.filter(name__startswith="列表基准").count()
+    units = list(Unit.objects.filter(is_active=True).exclude(parent=None).order_by("pk"))
+    manager = Person.objects.get(username="hq.manager")
+    rng = random.Random(3)
+    for n in range(have, count):
+        customer_create(
+            actor=manager,
+            name=f"列表基准客户{n:04d}石化有限公司",
+            owning_unit=units[n % len(units)],
+            tier="vip",
+            credit_code=credit_code(rng),
+        )
+
+
+def bench_lists(clients: int, seconds: float) -> None:
+    _guard()
+    logging.getLogger("guanxi.request").setLevel(logging.WARNING)
+    settings.ALLOWED_HOSTS = ["*"]
+    from django.test import Client
+
+    from guanxi.access import lists
+    from guanxi.access.lists import register_list
+    from guanxi.customers.models import Customer
+    from guanxi.organisation.models import Person
+
+    _list_customers(200)
+    person = Person.objects.get(username="hq.staff")
+    page_of = list(Customer.objects.order_by("-pk")[:25])
+    units = len({c.owning_unit_id for c in page_of})
+    timings = []
+    for _ in range(200):
+        started = time.perf_counter()
+        register_list(actor=person, objects=page_of, channel="page", query={"q": "石化"})  # type: ignore[arg-type]
+        timings.append(time.perf_counter() - started)
+    registration = statistics.median(timings)
+    print(f"one list registration (25 customers of {units} units): {registration * 1000:.2f} ms")
+    client = Client()
+    client.force_login(person)
+    real = lists.register_reads
+    for path in LIST_PATHS:
+        pages: dict[bool, list[float]] = {True: [], False: []}
+        for _round in range(3):
+            for registering in (False, True):
+                lists.register_reads = real if registering else (lambda **kwargs: 0)  # type: ignore[assignment]
+                for _ in range(40):
+                    started = time.perf_counter()
+                    assert client.get(path).status_code == 200
+                    pages[registering].append(time.perf_counter() - started)
+        lists.register_reads = real  # type: ignore[assignment]
+        with_, without = statistics.median(pages[True]), statistics.median(pages[False])
+        print(
+            f"{path}, one client: median {with_ * 1000:.1f} ms with / {without * 1000:.1f} ms "
+            f"without registration -> registration {(with_ - without) / with_:.1%} of the page"
+        )
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        results: dict[bool, list[float]] = {}
+        for registering in (False, True, False, True):
+            with context.Pool(clients) as pool:
+                counts = pool.map(_list_pages, [(person.pk, seconds, registering, path)] * clients)
+            results.setdefault(registering, []).append(sum(counts) / seconds)
+        best_without, best_with = max(results[False]), max(results[True])
+        print(
+            f"{path}, {clients} clients: {best_with:.1f} pages/s with / {best_without:.1f} "
+            f"without -> throughput with registration {best_with / best_without:.0%} of without"
+        )
+    ok = verify()
+    print(f"chain after the run: ok={ok.ok} entries={ok.checked} pending={ok.pending}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="what", required=True)
@@ -259,9 +369,14 @@ def main() -> None:
     reg = sub.add_parser("register")
     reg.add_argument("--clients", type=int, default=8)
     reg.add_argument("--seconds", type=float, default=15)
+    listed = sub.add_parser("lists")
+    listed.add_argument("--clients", type=int, default=8)
+    listed.add_argument("--seconds", type=float, default=10)
     args = parser.parse_args()
     if args.what == "verify":
         bench_verify(args.entries, args.reuse)
+    elif args.what == "lists":
+        bench_lists(args.clients, args.seconds)
     else:
         bench_register(args.clients, args.seconds)
 

@@ -56,7 +56,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.access import partitions
-from guanxi.access.chain import CURRENT_FORM, GENESIS_HASH, entry_hash
+from guanxi.access.chain import CURRENT_FORM, GENESIS_HASH, LOG_COLUMNS, entry_hash
 from guanxi.access.models import AccessLogEntry, ChainHead, Channel, ReadJournal
 from guanxi.organisation.models import Person
 
@@ -148,7 +148,25 @@ def _head_row(cursor: Any, *, wait: bool) -> tuple[int, str] | None:
     return _head_row(cursor, wait=True)
 
 
-def _link(rows: list[Pending], seq: int, prev: str) -> tuple[list[AccessLogEntry], int, str]:
+# The chain's columns as `_link` yields them, and the one INSERT that writes them: the ORM's
+# bulk_create built two model instances and prepared every value of every entry again, which
+# cost more than the hashing on a list page of many units.
+_ENTRY_COLUMNS = (*LOG_COLUMNS, "record_ids", "query")
+_INSERT_ENTRIES = (
+    f"INSERT INTO access_accesslogentry ({', '.join(_ENTRY_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_ENTRY_COLUMNS))})"
+)
+_JOURNAL_COLUMNS = (
+    "at, reader_id, username, record_type, record_id, record_unit_id, channel, address, "
+    "record_ids, query"
+)
+_INSERT_JOURNAL = (
+    f"INSERT INTO access_readjournal ({_JOURNAL_COLUMNS}) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def _link(rows: list[Pending], seq: int, prev: str) -> tuple[list[tuple[Any, ...]], int, str]:
     entries = []
     for row in rows:
         at, reader_id, username, record_type, record_id, unit_id, channel, address = row[:8]
@@ -170,30 +188,44 @@ def _link(rows: list[Pending], seq: int, prev: str) -> tuple[list[AccessLogEntry
             query=query,
         )
         entries.append(
-            AccessLogEntry(
-                seq=seq,
-                at=at,
-                reader_id=reader_id,
-                username=username,
-                record_type=record_type,
-                record_id=record_id,
-                record_unit_id=unit_id,
-                channel=channel,
-                address=address,
-                record_ids=record_ids,
-                query=query,
-                prev_hash=prev,
-                hash=digest,
-                form=CURRENT_FORM,
+            (
+                seq,
+                at,
+                reader_id,
+                username,
+                record_type,
+                record_id,
+                unit_id,
+                channel,
+                address,
+                prev,
+                digest,
+                CURRENT_FORM,
+                record_ids,
+                query,
             )
         )
         prev = digest
     return entries, seq, prev
 
 
-def _append(entries: list[AccessLogEntry], seq: int, prev: str) -> None:
-    AccessLogEntry.objects.bulk_create(entries)
-    ChainHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+def _stored_time(at: datetime) -> Any:
+    """The time as the database driver takes it (SQLite: UTC text, as the ORM writes it)."""
+    return connection.ops.adapt_datetimefield_value(at)
+
+
+def _append(entries: list[tuple[Any, ...]], seq: int, prev: str) -> None:
+    with connection.cursor() as cursor:
+        if entries:
+            stored = _stored_time(entries[0][1])
+            cursor.executemany(
+                _INSERT_ENTRIES,
+                [
+                    (e[0], stored if e[1] is entries[0][1] else _stored_time(e[1]), *e[2:])
+                    for e in entries
+                ],
+            )
+        cursor.execute("UPDATE access_chainhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
 
 
 def _move_batch(*, wait: bool, own_transaction: bool) -> int | None:
@@ -256,50 +288,42 @@ def chain_pending(*, wait: bool = False) -> int:
 
 def _journal_rows(
     actor: Person, reads: list[Read], channel: Channel, address: str | None
-) -> list[ReadJournal]:
-    now = timezone.now()
+) -> list[Pending]:
+    now, reader, username, kind = timezone.now(), actor.pk, actor.get_username(), str(channel)
     return [
-        ReadJournal(
-            at=now,
-            reader_id=actor.pk,
-            username=actor.get_username(),
-            record_type=read.record_type,
-            record_id=read.record_id,
-            record_unit_id=read.record_unit_id,
-            channel=str(channel),
-            address=address,
-            record_ids=read.record_ids,
-            query=read.query,
+        (
+            now,
+            reader,
+            username,
+            read.record_type,
+            read.record_id,
+            read.record_unit_id,
+            kind,
+            address,
+            read.record_ids,
+            read.query,
         )
         for read in reads
     ]
 
 
-def _append_directly(rows: list[ReadJournal]) -> None:
+def _append_directly(rows: list[Pending]) -> None:
     """SQLite: lock the head (the one writer) and append the rows to the chain."""
     with connection.cursor() as cursor:
         head = _head_row(cursor, wait=True)
     if head is None:
         raise ChainHead.DoesNotExist("the chain head is held elsewhere")
-    entries, seq, prev = _link(
-        [
-            (
-                r.at,
-                r.reader_id,
-                r.username,
-                r.record_type,
-                r.record_id,
-                r.record_unit_id,
-                r.channel,
-                r.address,
-                r.record_ids,
-                r.query,
-            )
-            for r in rows
-        ],
-        *head,
-    )
+    entries, seq, prev = _link(rows, *head)
     _append(entries, seq, prev)
+
+
+def _journal(rows: list[Pending]) -> None:
+    """PostgreSQL: insert the reads into the journal (no lock; the chainer moves them)."""
+    with connection.cursor() as cursor:
+        if len(rows) == 1:
+            cursor.execute(_INSERT_JOURNAL, rows[0])
+        else:
+            cursor.executemany(_INSERT_JOURNAL, rows)
 
 
 # SQLite has one writer, and a writer that finds the lock taken sleeps in SQLite's busy
@@ -388,15 +412,15 @@ def register_reads(
     outer = connection.in_atomic_block
     try:
         if connection.vendor == "postgresql" and not outer and len(rows) == 1:
-            # one INSERT in autocommit is atomic by itself; bulk_create would add BEGIN and
+            # one INSERT in autocommit is atomic by itself; a transaction would add BEGIN and
             # COMMIT round trips to the busiest path there is (a detail read)
-            rows[0].save(force_insert=True)
+            _journal(rows)
         elif connection.vendor != "postgresql":
             with _one_writer(outer), transaction.atomic():
                 _append_directly(rows)
         else:
             with transaction.atomic():
-                ReadJournal.objects.bulk_create(rows)
+                _journal(rows)
                 if outer:
                     chain_pending(wait=True)
     except (DatabaseError, ChainHead.DoesNotExist) as error:
