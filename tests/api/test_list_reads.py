@@ -222,3 +222,19 @@ def test_registering_a_page_costs_the_same_for_2_and_10_rows(  # type: ignore[no
     large = _queries(client, path)
     assert len(_returned(_new_list_entries(before))) == small_rows + 8 >= 10
     assert large == small
+
+
+def test_a_list_whose_read_cannot_be_registered_answers_503_without_records(  # type: ignore[no-untyped-def]
+    api_as, make_customer, monkeypatch
+) -> None:
+    from guanxi.access.register import ReadNotRegistered
+    from guanxi.api import listreads
+
+    def unavailable(**kwargs: Any) -> int:
+        raise ReadNotRegistered("register down")
+
+    monkeypatch.setattr(listreads, "register_list", unavailable)
+    customer = make_customer("DIV1")
+    response = api_as("div1.staff").get("/api/v1/customers/")
+    assert response.status_code == 503
+    assert customer.name not in response.content.decode()
