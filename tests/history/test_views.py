@@ -147,13 +147,18 @@ def test_the_api_gives_one_records_history_and_registers_it(  # type: ignore[no-
         "/api/v1/history/", {"table": "customers_contact", "record": contact.pk}
     )
 
-    assert [r["record_id"] for r in response.json()["results"]] == [str(contact.pk)]
-    entry = AccessLogEntry.objects.order_by("-seq").first()
-    assert AccessLogEntry.objects.count() == before + 1
-    assert entry is not None
+    rows = response.json()["results"]
+    assert [r["record_id"] for r in rows] == [str(contact.pk)]
+    # the record's customer as a single read, and the changes returned as one list read
+    entry, listed = AccessLogEntry.objects.order_by("seq")[before:]
     assert (entry.record_type, entry.record_id, entry.channel) == (
         "customers.customer",
         str(customer.pk),
+        "api",
+    )
+    assert (listed.record_type, listed.returned_ids, listed.channel) == (
+        "history.change",
+        [str(r["id"]) for r in rows],
         "api",
     )
 

@@ -22,6 +22,7 @@ from guanxi.access.models import AccessLogEntry, Channel
 from guanxi.access.register import chain_before_reading
 from guanxi.access.scope import acting_person, fetch, may, may_in_unit, scope_of, visible
 from guanxi.api import serializers as s
+from guanxi.api.listreads import RegistersListReads
 from guanxi.api.pagination import PathPagination, SeqPagination
 from guanxi.api.prefetch import prefetch_page
 from guanxi.customers import services as customer_services
@@ -40,11 +41,12 @@ def _existing(instance: M | None) -> M:
     return instance
 
 
-class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class ScopedViewSet(RegistersListReads, viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Querysets come from the access module; subclasses say what, never how to scope.
 
     `get_queryset` and `get_object` are sealed here so no endpoint can read around the scope,
-    and every single-record read is registered.
+    every single-record read is registered, and every list page registers one list read
+    (`RegistersListReads`; `registers_lists = False` opts out, with the reason).
     """
 
     model: ClassVar[type[Model]]
@@ -205,7 +207,10 @@ class CustomerViewSet(
 
 
 class DirectoryViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
-    """The organisation is a directory every signed-in person may read; changing it is managed."""
+    """The organisation is a directory every signed-in person may read; changing it is managed.
+
+    Its lists (units, people, memberships) are our own staff, not customer-confidential
+    records, so they register no list read (not a `RegistersListReads`)."""
 
     def _require_manage(self, unit_id: int | None = None) -> None:
         allowed = (
@@ -341,6 +346,7 @@ class AccessLogViewSet(ScopedViewSet, mixins.ListModelMixin):
     model = AccessLogEntry
     view_permission = "access_log.view"
     unit_field = "record_unit"
+    registers_lists = False  # its entries are the register, not customer records (own rules)
     serializer_class = s.AccessLogEntrySerializer
     pagination_class = SeqPagination
 
@@ -355,6 +361,8 @@ class AccessLogViewSet(ScopedViewSet, mixins.ListModelMixin):
 
 
 class MeView(APIView):
+    """The caller's own account: our staff, not a confidential record, so no read registered."""
+
     @extend_schema(responses=s.MeSerializer)
     def get(self, request: Request) -> Response:
         return Response(s.MeSerializer(request.user).data)

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from guanxi.access.models import Channel
 from guanxi.access.scope import acting_person
 from guanxi.api.archive.serializers import reader
+from guanxi.api.listreads import RegistersListReads
 from guanxi.api.pagination import KeysetPagination
 from guanxi.history.display import Entry, describe, masked_changes
 from guanxi.history.models import Change
@@ -86,9 +87,15 @@ class ChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return data
 
 
-class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
-    """Field-level change history 变更历史 of the archive (CUS-12). Each call registers a read."""
+class ChangeViewSet(
+    RegistersListReads,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Field-level change history 变更历史 of the archive (CUS-12). Each call registers a read
+    of the customer (or record) asked for, and the page the changes returned, by their unit."""
 
+    unit_field = "unit"
     serializer_class = ChangeSerializer
     pagination_class = KeysetPagination
     queryset = Change.objects.none()

@@ -23,6 +23,7 @@ from guanxi.access.scope import acting_person
 from guanxi.activities import selectors as activity_selectors
 from guanxi.activities import services as activity_services
 from guanxi.activities.models import Activity
+from guanxi.api.listreads import RegistersListReads
 from guanxi.api.plans import serializers as s
 from guanxi.api.views import ScopedViewSet
 from guanxi.approvals import selectors as approval_selectors
@@ -389,11 +390,15 @@ class ActivityViewSet(
 
 class ApprovalViewSet(
     RefusalsAreConflicts,
+    RegistersListReads,
     viewsets.GenericViewSet,  # type: ignore[type-arg]
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
 ):
-    """Requests for approval 审批: one's unit line's, one's own, and those waiting on one."""
+    """Requests for approval 审批: one's unit line's, one's own, and those waiting on one.
+    A list page registers one list read, by the requesting unit."""
+
+    unit_field = "requesting_unit"
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if self.action in ("approve", "reject"):
@@ -461,7 +466,8 @@ class DelegationViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
 ):
-    """Delegations 授权代理: while away, an approver names someone to decide in their place."""
+    """Delegations 授权代理: while away, an approver names someone to decide in their place.
+    Between our own staff, no customer record: its list registers no read."""
 
     serializer_class = s.DelegationSerializer
 

@@ -3,10 +3,11 @@ guanxi.customers.review scores, summarises, writes the report and registers its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from guanxi.access.exports import ExportNotConfirmed, confirmed_from
 from guanxi.access.register import client_address
 from guanxi.access.scope import acting_person, may
 from guanxi.api.exports import CONFIRM, NOT_CONFIRMED, not_confirmed
+from guanxi.api.listreads import RegistersListReads
 from guanxi.customers import review
 from guanxi.customers.models import Customer
 from guanxi.params import int_param
@@ -129,11 +131,15 @@ def _require_view(request: Request) -> None:
         raise PermissionDenied(_("You may not see customer units."))
 
 
-class ReviewCustomersView(generics.ListAPIView):  # type: ignore[type-arg]
-    """Customer archives of your line scored for completeness, least complete first."""
+class ReviewCustomersView(RegistersListReads, generics.ListAPIView):  # type: ignore[type-arg]
+    """Customer archives of your line scored for completeness, least complete first; the page's
+    customers are registered as one list read."""
 
     pagination_class = ReviewPagination
     serializer_class = ReviewRowSerializer
+
+    def listed_records(self, page: Sequence[Any]) -> list[Model]:
+        return [row.customer for row in page]
 
     def get_queryset(self) -> QuerySet[Customer]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no reader, no rows
@@ -148,7 +154,8 @@ class ReviewCustomersView(generics.ListAPIView):  # type: ignore[type-arg]
 
 
 class ReviewManagersView(APIView):
-    """Per customer manager: customers, average completeness, incomplete and stale archives."""
+    """Per customer manager: customers, average completeness, incomplete and stale archives.
+    Counts per manager (our staff), no customer record: no list read is registered."""
 
     pagination_class = None
 
