@@ -137,5 +137,5 @@ def filters_query(filters: CustomerFilters) -> dict[str, Any]:
         "unit": filters.unit,
         "industry": filters.industry,
         "manager": filters.manager,
-        "sort": filters.sort,
+        "sort": "" if filters.sort == CustomerFilters.sort else filters.sort,
     }

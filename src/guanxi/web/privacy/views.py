@@ -77,7 +77,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         size=PAGE_SIZE,
     )
     response = render(request, "privacy/list.html", {"page": page, "status": status})
-    page_read(request, page.items, unit_field=UNIT_FIELD)
+    page_read(request, page.items, unit_field=privacy.UNIT_FIELD)
     return response
 
 
@@ -143,13 +143,13 @@ def _personal_data(request: HttpRequest, pk: int, channel: Channel) -> tuple[Con
         request,
         privacy.request_queryset(),
         privacy.PERMISSION,
-        unit_field=UNIT_FIELD,
+        unit_field=privacy.UNIT_FIELD,
         pk=pk,
     )
     if data_request.kind != RequestKind.SEE:
         raise PermissionDenied(_("Only a request to see one's data hands the data out."))
     privacy.require_handle(actor, data_request)
-    record_read(request, [read_of(data_request, UNIT_FIELD)], channel=channel)
+    record_read(request, [read_of(data_request, privacy.UNIT_FIELD)], channel=channel)
     contact = privacy.personal_data_read(
         actor=actor, data_request=data_request, channel=channel, request=request
     )
