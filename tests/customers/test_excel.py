@@ -401,20 +401,25 @@ def test_staff_may_not_export_and_nothing_is_registered(people, make_customer) -
     assert AccessLogEntry.objects.count() == 0
 
 
-def test_an_export_registers_one_read_per_row_and_holds_only_the_readers_line(
+def test_an_export_registers_one_list_read_per_unit_and_holds_only_the_readers_line(
     people, make_customer
 ) -> None:  # type: ignore[no-untyped-def]
-    mine = {make_customer(code).pk for code in ("DIV1", "BASE11", "BASE12")}
+    mine = [make_customer(code) for code in ("DIV1", "BASE11", "BASE12", "BASE11")]
     other = make_customer("DIV2")
     book = _export(people)
     names = [row[0] for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)]
-    assert len(names) == 3
+    assert len(names) == 4
     assert other.name not in names
-    entries = AccessLogEntry.objects.all()
-    assert {e.record_id for e in entries} == {str(pk) for pk in mine}
-    assert {(e.channel, e.username, e.address) for e in entries} == {
-        ("export", "div1.manager", "10.0.0.9")
+    entries = list(AccessLogEntry.objects.order_by("seq"))
+    assert len(entries) == 3  # one per owning unit, not one per row
+    assert {e.record_unit_id: sorted(e.returned_ids) for e in entries} == {
+        unit: sorted(str(c.pk) for c in mine if c.owning_unit_id == unit)
+        for unit in {c.owning_unit_id for c in mine}
     }
+    assert {(e.record_id, e.record_type, e.channel, e.username, e.address) for e in entries} == {
+        ("", "customers.customer", "export", "div1.manager", "10.0.0.9")
+    }
+    assert len({(e.at, e.query) for e in entries}) == 1
 
 
 def test_an_export_keeps_the_lists_filters(people, make_customer) -> None:  # type: ignore[no-untyped-def]
@@ -424,7 +429,9 @@ def test_an_export_keeps_the_lists_filters(people, make_customer) -> None:  # ty
     rows = list(book.worksheets[0].iter_rows(min_row=3, values_only=True))
     assert [row[0] for row in rows] == [strategic.name]
     assert rows[0][3] == "战略客户"
-    assert AccessLogEntry.objects.get().record_id == str(strategic.pk)
+    entry = AccessLogEntry.objects.get()
+    assert entry.returned_ids == [str(strategic.pk)]
+    assert entry.query == '{"tier":"strategic"}'
 
 
 def test_an_export_carries_the_watermark_everywhere(people, make_customer) -> None:  # type: ignore[no-untyped-def]
@@ -475,7 +482,7 @@ def test_an_export_that_cannot_be_registered_gives_no_file(people, make_customer
 
     make_customer("DIV1")
     with (
-        mock.patch.object(export, "register_reads", side_effect=ReadNotRegistered("down")),
+        mock.patch.object(export, "register_list_ids", side_effect=ReadNotRegistered("down")),
         pytest.raises(ReadNotRegistered),
     ):
         _export(people)

@@ -246,8 +246,11 @@ def test_the_report_lists_rows_managers_and_registers_each_read(  # type: ignore
     assert (body[1][3], body[1][4] or "", body[1][7] or "") == (100, "", "")
     assert sorted(row[0] for row in managers[2:]) == sorted(["No manager", "陈静"])
     entries = AccessLogEntry.objects.order_by("seq")
-    assert sorted(e.record_id for e in entries) == sorted([str(bare.pk), str(full.pk)])
-    assert {(e.channel, e.address) for e in entries} == {("export", "10.1.2.3")}
+    assert sorted(i for e in entries for i in e.returned_ids) == sorted(
+        [str(bare.pk), str(full.pk)]
+    )
+    assert len(entries) == 2  # one list read per owning unit (DIV1, BASE11), not per row
+    assert {(e.record_id, e.channel, e.address) for e in entries} == {("", "export", "10.1.2.3")}
 
 
 # ---------------------------------------------------------------- pages

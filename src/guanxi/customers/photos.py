@@ -15,7 +15,7 @@ from typing import IO, Any, cast
 from uuid import uuid4
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,7 +23,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from guanxi.access.models import Channel
-from guanxi.access.scope import User, fetch, may_in_unit, visible
+from guanxi.access.register import client_address, read_of, register_reads
+from guanxi.access.scope import User, may_in_unit, visible
 from guanxi.customers.archive import require_change
 from guanxi.customers.models import Contact, Customer
 from guanxi.history.context import attributed_write, record_source
@@ -135,17 +136,17 @@ def photo_get(
     request: HttpRequest | None = None,
 ) -> Photo:
     """The photo of a record the reader may see (404 when missing, forbidden or without a
-    photo, alike), its read registered as a read of the record itself."""
+    photo, alike), its read registered as a read of the record itself — only once the photo
+    is certain to be served: a 404 leaves no entry in the read register."""
     permission, unit_field = READ_RULES[model]
-    record = fetch(
-        actor,
-        model._default_manager.exclude(photo=""),
-        permission,
-        channel=channel,
-        request=request,
-        unit_field=unit_field,
-        pk=pk,
-    )
+    if not isinstance(actor, Person):
+        raise Http404
+    try:
+        record = visible(
+            actor, model._default_manager.exclude(photo=""), permission, unit_field
+        ).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error
     photo = cast(Record, record).photo
     try:
         with photo.open("rb") as file:
@@ -155,4 +156,10 @@ def photo_get(
     kind = sniff(data)
     if kind not in PHOTO_KINDS:  # stored by another path: never served as anything but an image
         raise Http404
+    register_reads(
+        actor=actor,
+        reads=[read_of(record, unit_field)],
+        channel=channel,
+        address=client_address(request),
+    )
     return Photo(data=data, kind=kind)

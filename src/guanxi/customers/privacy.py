@@ -64,15 +64,20 @@ def request_list(*, actor: User, status: str = "") -> QuerySet[PersonalDataReque
     return requests.order_by("-id")
 
 
+def request_queryset() -> QuerySet[PersonalDataRequest]:
+    """Requests with the contact and people their pages show, in one query."""
+    return PersonalDataRequest.objects.select_related(
+        "contact__customer", "contact__department", "recorded_by", "done_by"
+    )
+
+
 def request_get(
     *, actor: User, pk: object, channel: Channel, request: HttpRequest | None = None
 ) -> PersonalDataRequest:
     """One request, its read registered; 404 when missing or outside the reader's line."""
     return fetch(
         actor,
-        PersonalDataRequest.objects.select_related(
-            "contact__customer", "contact__department", "recorded_by", "done_by"
-        ),
+        request_queryset(),
         PERMISSION,
         channel=channel,
         request=request,
@@ -118,7 +123,7 @@ def personal_fields(contact: Contact, *, language: str | None) -> list[PersonalF
     ]
 
 
-def _require_handle(actor: Person, data_request: PersonalDataRequest) -> None:
+def require_handle(actor: Person, data_request: PersonalDataRequest) -> None:
     if not may_handle(actor, data_request):
         raise PermissionDenied(_("You may not carry out personal data requests here."))
 
@@ -128,7 +133,7 @@ def personal_data_read(
 ) -> Contact:
     """The contact of a request, for handing the person their data; the read is registered
     on the contact's own record before anything is shown (fail-closed)."""
-    _require_handle(actor, data_request)
+    require_handle(actor, data_request)
     contact = data_request.contact
     register_reads(
         actor=actor,

@@ -42,8 +42,8 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from guanxi.access.exports import check_confirmed
+from guanxi.access.lists import query_text, register_list_ids
 from guanxi.access.models import Channel
-from guanxi.access.register import read_of, register_reads
 from guanxi.access.scope import User, may, visible
 from guanxi.customers.excel import EXPORT_LIMIT, neutralise, watermark
 from guanxi.customers.models import Contact, Customer, CustomerDepartment
@@ -411,8 +411,9 @@ def review_workbook(
     confirmed: int | None = None,
 ) -> bytes:
     """The information administrator's report (003 §13.4) as a watermarked workbook: sheet 1
-    per customer, sheet 2 per customer manager. Needs `customer.export`; a read of every
-    customer row is registered before the bytes are returned (fail-closed). More rows than the
+    per customer, sheet 2 per customer manager. Needs `customer.export`; the customer rows are
+    registered as one list read per owning unit, with the filters that chose them, before the
+    bytes are returned (fail-closed). More rows than the
     policy allows unconfirmed: ExportNotConfirmed, nothing read."""
     if not may(actor, "customer.export"):
         raise PermissionDenied(_("You may not export customer units."))
@@ -447,10 +448,17 @@ def _workbook(
     book.properties.title = title
     out = io.BytesIO()
     book.save(out)
-    register_reads(
+    query = {
+        "unit": unit.pk if unit else None,
+        "manager": manager,
+        "incomplete": "1" if only else None,
+    }
+    register_list_ids(
         actor=actor,
-        reads=[read_of(row.customer) for row in rows],
+        record_type=Customer._meta.label_lower,
+        pairs=((row.customer.pk, row.customer.owning_unit_id) for row in rows),
         channel=Channel.EXPORT,
+        query=query_text(query),
         address=address,
     )
     return out.getvalue()

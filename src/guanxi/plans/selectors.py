@@ -58,10 +58,15 @@ def plan_totals(plan: Plan) -> dict[str, Any]:
     )
 
 
+def plan_queryset() -> QuerySet[Plan]:
+    """Plans with what their pages and documents show of them, in one query."""
+    return Plan.objects.select_related("unit", "decided_by", "created_by")
+
+
 def plan_get(*, actor: User, pk: int, channel: Channel, request: HttpRequest | None = None) -> Plan:
     return fetch(
         actor,
-        Plan.objects.select_related("unit", "decided_by", "created_by"),
+        plan_queryset(),
         "plan.view",
         channel=channel,
         request=request,

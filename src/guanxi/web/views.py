@@ -28,6 +28,7 @@ from guanxi.history.selectors import PERMISSION as HISTORY_PERMISSION
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.paging import keyset_page
 from guanxi.policy.loader import current as current_policy
+from guanxi.web.reads import page_read
 
 PAGE_SIZE = 25
 
@@ -52,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for m in memberships
     ]
     recent = list(customer_list(actor=request.user, filters=CustomerFilters())[:8])
+    page_read(request, recent)
     return render(request, "web/home.html", {"roles": roles, "recent": recent, "policy": policy})
 
 
@@ -97,11 +99,14 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
     }
     if is_htmx(request):  # the rows only, as the search box types: no filter lists
         context["swap_export"] = True  # and the export link, so it exports what is shown
-        return render(request, "customers/_rows.html", context)
-    context["units"] = _units_for_filter(request)
-    context["managers"] = _managers_for_filter(request)
-    context["manager_value"] = str(filters.manager) if filters.manager else ""
-    return render(request, "customers/list.html", context)
+        response = render(request, "customers/_rows.html", context)
+    else:
+        context["units"] = _units_for_filter(request)
+        context["managers"] = _managers_for_filter(request)
+        context["manager_value"] = str(filters.manager) if filters.manager else ""
+        response = render(request, "customers/list.html", context)
+    page_read(request, page.items)
+    return response
 
 
 def _units_for_filter(request: HttpRequest) -> list[Unit]:

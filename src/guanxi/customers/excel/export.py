@@ -3,6 +3,7 @@ leaves; a watermark; formulas neutralised."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +14,8 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from guanxi.access.exports import check_confirmed
+from guanxi.access.lists import query_text, register_list_ids
 from guanxi.access.models import Channel
-from guanxi.access.register import read_of, register_reads
 from guanxi.access.scope import may
 from guanxi.customers.excel.columns import COLUMNS, EXPORT_LIMIT, FORMULA_STARTS, WATERMARK_PREFIX
 from guanxi.customers.excel.template import _bytes
@@ -88,10 +89,13 @@ def export_workbook(
     language: str | None,
     address: str | None,
     confirmed: int | None = None,
+    query: Mapping[str, Any] | str | None = None,
 ) -> bytes:
-    """The actor's current customer list as a watermarked workbook; every row's read is
-    registered before the bytes are returned (fail-closed: ReadNotRegistered, no file).
-    More rows than the policy allows unconfirmed: ExportNotConfirmed, nothing read."""
+    """The actor's current customer list as a watermarked workbook; the rows it carries are
+    registered as one list read per owning unit (in chunks of `CHUNK` ids) with the query that
+    chose them (`query`, else the filters), before the bytes are returned (fail-closed:
+    ReadNotRegistered, no file). More rows than the policy allows unconfirmed:
+    ExportNotConfirmed, nothing read."""
     if not may(actor, "customer.export"):
         raise PermissionDenied(_("You may not export customer units."))
     check_confirmed(count=export_count(actor=actor, filters=filters), confirmed=confirmed)
@@ -114,7 +118,24 @@ def export_workbook(
         _put(sheet, 3 + len(rows), [message % {"n": EXPORT_LIMIT}])
     _mark(book, sheet, text, actor)
     data = _bytes(book)
-    register_reads(
-        actor=actor, reads=[read_of(c) for c in rows], channel=Channel.EXPORT, address=address
+    register_list_ids(
+        actor=actor,
+        record_type=Customer._meta.label_lower,
+        pairs=((c.pk, c.owning_unit_id) for c in rows),
+        channel=Channel.EXPORT,
+        query=query_text(filters_query(filters) if query is None else query),
+        address=address,
     )
     return data
+
+
+def filters_query(filters: CustomerFilters) -> dict[str, Any]:
+    """The list's filters under the names of its query string, for the read register."""
+    return {
+        "q": filters.query,
+        "tier": filters.tier,
+        "unit": filters.unit,
+        "industry": filters.industry,
+        "manager": filters.manager,
+        "sort": "" if filters.sort == CustomerFilters.sort else filters.sort,
+    }

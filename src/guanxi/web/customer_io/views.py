@@ -129,6 +129,7 @@ def export(request: HttpRequest) -> HttpResponse:
             language=request.LANGUAGE_CODE,
             address=client_address(request),
             confirmed=confirmed,
+            query=request.GET,
         )
     except ExportNotConfirmed as refusal:
         return export_confirm_page(request, refusal, back=reverse("customer-list"))

@@ -11,6 +11,7 @@ from guanxi.history.display import describe, grouped
 from guanxi.history.selectors import history_for_customer, history_people
 from guanxi.paging import keyset_page
 from guanxi.web.history.forms import HistoryFilterForm
+from guanxi.web.reads import page_read
 
 PAGE_SIZE = 50
 
@@ -40,7 +41,7 @@ def customer_history_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("after", None)
-    return render(
+    response = render(
         request,
         "history/customer.html",
         {
@@ -52,3 +53,5 @@ def customer_history_page(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+    page_read(request, page.items, unit_field="unit")
+    return response

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.access.models import Channel
-from guanxi.access.register import client_address, read_of, register_reads
+from guanxi.access.register import Read, client_address, read_of, register_reads
 from guanxi.access.scope import acting_person, fetch, may, may_in_unit, visible, visible_units
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customer_get
@@ -34,6 +34,7 @@ from guanxi.versioning import StaleVersion
 from guanxi.web.archive.views import _attempt, _render
 from guanxi.web.customer_io.views import xlsx_response
 from guanxi.web.keycustomers import forms as f
+from guanxi.web.reads import find, page_read, record_read
 
 PAGE_SIZE = 25
 
@@ -100,7 +101,7 @@ def visit_list_page(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("after"),
         size=PAGE_SIZE,
     )
-    return render(
+    response = render(
         request,
         "keycustomers/visit_list.html",
         {
@@ -111,6 +112,8 @@ def visit_list_page(request: HttpRequest) -> HttpResponse:
             "can_change": may(request.user, "visit.change"),
         },
     )
+    page_read(request, page.items, unit_field=sel.VISIT_UNIT)
+    return response
 
 
 @login_required
@@ -179,23 +182,21 @@ def visit_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def visit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The visit plan (拜访方案) or incoming-visit plan on paper: `plan.export`, registered."""
-    visit = fetch(
-        request.user,
+    visit = find(
+        request,
         k.VisitPlan.objects.select_related("customer", "created_by"),
         "visit.view",
-        channel=Channel.DOCUMENT,
-        request=request,
         unit_field=sel.VISIT_UNIT,
         pk=pk,
     )
     if not may(request.user, "plan.export", visit, unit_field=sel.VISIT_UNIT):
-        raise PermissionDenied
-    their_people = list(visit.their_people.all())
-    register_reads(
-        actor=acting_person(request.user),
-        reads=[read_of(c, "customer__owning_unit") for c in their_people],
+        raise PermissionDenied  # before any read is registered: a refused print leaves none
+    their_people = list(visit.their_people.select_related("customer"))
+    record_read(
+        request,
+        [read_of(visit, sel.VISIT_UNIT)]
+        + [read_of(c, "customer__owning_unit") for c in their_people],
         channel=Channel.DOCUMENT,
-        address=client_address(request),
     )
     kind = "来访接待方案" if visit.direction == k.VisitDirection.INCOMING else "拜访方案"
     context = {
@@ -256,15 +257,20 @@ def material_upload_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def material_download(request: HttpRequest, pk: int, material: int) -> FileResponse:
     """Served as an attachment, never inline; the material's own read is registered too."""
-    visit = _visit(request, pk)
+    visit = find(
+        request,
+        k.VisitPlan.objects.select_related("customer"),
+        "visit.view",
+        unit_field=sel.VISIT_UNIT,
+        pk=pk,
+    )
     item = k.BriefingMaterial.objects.filter(visit=visit, pk=material).first()
     if item is None:
-        raise Http404
-    register_reads(
-        actor=acting_person(request.user),
-        reads=[read_of(item, "visit__customer__owning_unit")],
+        raise Http404  # before any read is registered: a missing material leaves none
+    record_read(
+        request,
+        [read_of(visit, sel.VISIT_UNIT), read_of(item, "visit__customer__owning_unit")],
         channel=Channel.PAGE,
-        address=client_address(request),
     )
     response = FileResponse(
         item.file.open("rb"),
@@ -280,7 +286,9 @@ def material_download(request: HttpRequest, pk: int, material: int) -> FileRespo
 def follow_up_list_page(request: HttpRequest) -> HttpResponse:
     _require(request, "visit.view")
     items = list(sel.follow_ups_open_for(actor=request.user)[:200])
-    return render(request, "keycustomers/follow_ups.html", {"items": items})
+    response = render(request, "keycustomers/follow_ups.html", {"items": items})
+    page_read(request, items, unit_field=sel.FOLLOW_UP_UNIT)
+    return response
 
 
 @login_required
@@ -335,11 +343,13 @@ def plan_list_page(request: HttpRequest) -> HttpResponse:
     year = int_param(request.GET, "year", low=k.PLAN_YEAR_MIN, high=k.PLAN_YEAR_MAX)
     plans = sel.customer_plan_list(actor=request.user, year=year)
     page = keyset_page(plans, after=request.GET.get("after"), size=PAGE_SIZE)
-    return render(
+    response = render(
         request,
         "keycustomers/plan_list.html",
         {"page": page, "year": year or "", "can_change": may(request.user, "customer_plan.change")},
     )
+    page_read(request, page.items, unit_field=sel.PLAN_UNIT)
+    return response
 
 
 @login_required
@@ -499,27 +509,26 @@ def _plan_document(
 ) -> tuple[k.CustomerPlan, dict[str, Any]]:
     """The plan and its rows for printing or export: `plan.export` in the customer's unit, every
     row registered as read through the access module."""
-    plan = fetch(
-        request.user,
+    plan = find(
+        request,
         k.CustomerPlan.objects.select_related("customer", "owner"),
         "customer_plan.view",
-        channel=channel,
-        request=request,
         unit_field=sel.PLAN_UNIT,
         pk=pk,
     )
     if not may(request.user, "plan.export", plan, unit_field=sel.PLAN_UNIT):
-        raise PermissionDenied
+        raise PermissionDenied  # before any read is registered: a refused print leaves none
     rows: dict[str, list[Any]] = {
         "contact_rows": list(sel.contact_rows(plan)),
         "action_rows": list(plan.action_rows.select_related("owner")),
         "revenue_rows": list(plan.revenue_rows.all()),
     }
-    register_reads(
-        actor=acting_person(request.user),
-        reads=[read_of(r, f"plan__{sel.PLAN_UNIT}") for group in rows.values() for r in group],
+    unit = plan.customer.owning_unit_id
+    record_read(
+        request,
+        [read_of(plan, sel.PLAN_UNIT)]
+        + [Read(r._meta.label_lower, str(r.pk), unit) for group in rows.values() for r in group],
         channel=channel,
-        address=client_address(request),
     )
     return plan, rows | {"totals": sel.revenue_totals(plan)}
 
@@ -640,11 +649,13 @@ def campaign_list_page(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         sel.campaign_list(actor=request.user), after=request.GET.get("after"), size=PAGE_SIZE
     )
-    return render(
+    response = render(
         request,
         "keycustomers/campaign_list.html",
         {"page": page, "can_publish": may(request.user, "campaign.publish")},
     )
+    page_read(request, page.items, unit_field="unit")
+    return response
 
 
 @login_required
@@ -673,17 +684,19 @@ def _reportable(request: HttpRequest, campaign: k.Campaign) -> QuerySet[Customer
 @login_required
 def campaign_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    targets = sel.campaign_targets(actor=request.user, campaign=campaign).order_by("-id")
+    targets = list(
+        sel.campaign_targets(actor=request.user, campaign=campaign).order_by("-id")[:200]
+    )
     can_report = (
         may(request.user, "campaign.report") and campaign.status == k.CampaignStatus.PUBLISHED
     )
-    return render(
+    response = render(
         request,
         "keycustomers/campaign_detail.html",
         {
             "campaign": campaign,
             "rollup": sel.campaign_rollup(actor=request.user, campaign=campaign),
-            "targets": list(targets[:200]),
+            "targets": targets,
             "statuses": k.TargetStatus.choices,
             "intents": k.CampaignIntent.choices,
             "can_publish": may_in_unit(request.user, "campaign.publish", campaign.unit_id),
@@ -692,6 +705,8 @@ def campaign_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+    page_read(request, targets, unit_field=sel.TARGET_UNIT)
+    return response
 
 
 @login_required

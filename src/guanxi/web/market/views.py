@@ -25,6 +25,7 @@ from guanxi.paging import keyset_page
 from guanxi.params import int_param
 from guanxi.web.archive.views import _attempt, _render
 from guanxi.web.market.forms import InformationForm, MarketReportForm, MonthField
+from guanxi.web.reads import page_read
 
 PAGE_SIZE = 25
 
@@ -68,7 +69,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "units": list(visible_units(request.user, "customer.view").order_by("path")[:500]),
         "can_create": visible_units(request.user, "customer.change").exists(),
     }
-    return render(request, "market/list.html", context)
+    response = render(request, "market/list.html", context)
+    page_read(request, page.items, unit_field="unit")
+    return response
 
 
 @login_required

@@ -37,6 +37,7 @@ from guanxi.plans.models import PlanItem
 from guanxi.versioning import StaleVersion
 from guanxi.web.plans.common import attempt, int_or_none, refused
 from guanxi.web.plans.forms import AREA, CHOICES_CAP, DATE, NUMBER, SELECT, TEXT, plan_kind_choices
+from guanxi.web.reads import page_read
 
 PAGE_SIZE = 50
 # The inbox shows two lists on one page; HQ waits on tens of thousands of steps at scale.
@@ -125,7 +126,7 @@ def activity_list_page(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("after"),
         size=PAGE_SIZE,
     )
-    return render(
+    response = render(
         request,
         "plans/activities.html",
         {
@@ -135,6 +136,8 @@ def activity_list_page(request: HttpRequest) -> HttpResponse:
             "can_record": may(actor, "activity.change"),
         },
     )
+    page_read(request, page.items, unit_field="unit")
+    return response
 
 
 @login_required
@@ -263,7 +266,11 @@ def approval_inbox_page(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("after"),
         size=INBOX_PAGE_SIZE,
     )
-    return render(request, "approvals/inbox.html", {"waiting": waiting, "page": page})
+    response = render(request, "approvals/inbox.html", {"waiting": waiting, "page": page})
+    shown = {step.approval.pk: step.approval for step in waiting.items}
+    shown.update((approval.pk, approval) for approval in page.items)
+    page_read(request, shown.values(), unit_field="requesting_unit")
+    return response
 
 
 @login_required

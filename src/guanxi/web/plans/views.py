@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.access.models import Channel
-from guanxi.access.register import ReadNotRegistered, client_address, read_of, register_reads
+from guanxi.access.register import ReadNotRegistered, read_of
 from guanxi.access.scope import acting_person, may, may_in_unit
 from guanxi.approvals.services import Refused
 from guanxi.documents.excel import workbook
@@ -29,6 +29,7 @@ from guanxi.versioning import StaleVersion
 from guanxi.web.customer_io.views import xlsx_response
 from guanxi.web.plans.common import attempt, int_or_none, refused
 from guanxi.web.plans.forms import ItemForm, PeriodForm, PlanOpenForm
+from guanxi.web.reads import find, page_read, record_read
 from guanxi.web.views import is_htmx
 
 PAGE_SIZE = 50
@@ -59,7 +60,7 @@ def plan_list_page(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("after"),
         size=PAGE_SIZE,
     )
-    return render(
+    response = render(
         request,
         "plans/list.html",
         {
@@ -73,6 +74,8 @@ def plan_list_page(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+    page_read(request, page.items, unit_field="unit", query=request.GET)
+    return response
 
 
 def _plan(request: HttpRequest, pk: int, channel: Channel = Channel.PAGE) -> Plan:
@@ -266,7 +269,7 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
     plans = list(
         selectors.consolidation(actor=request.user, kind=kind, period=period, starts=starts)
     )
-    return render(
+    response = render(
         request,
         "plans/consolidation.html",
         {
@@ -279,6 +282,8 @@ def consolidation_page(request: HttpRequest) -> HttpResponse:
             "kind_name": _kind_names(request.LANGUAGE_CODE).get(kind, kind),
         },
     )
+    page_read(request, plans, unit_field="unit")
+    return response
 
 
 def _company(request: HttpRequest) -> tuple[PeriodForm, str, Any, Any]:
@@ -299,7 +304,7 @@ def company_plan_page(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("after"),
         size=PAGE_SIZE,
     )
-    return render(
+    response = render(
         request,
         "plans/company.html",
         {
@@ -313,24 +318,24 @@ def company_plan_page(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
+    page_read(request, page.items, unit_field="plan__unit")
+    return response
 
 
 def _register(request: HttpRequest, objects: list[Any], channel: Channel) -> None:
     reads = [read_of(obj, "plan__unit" if isinstance(obj, PlanItem) else "unit") for obj in objects]
-    register_reads(
-        actor=acting_person(request.user),
-        reads=reads,
-        channel=channel,
-        address=client_address(request),
-    )
+    record_read(request, reads, channel=channel)
 
 
 def _document(request: HttpRequest, pk: int, channel: Channel) -> tuple[Plan, list[PlanItem]]:
-    plan = _plan(request, pk, channel)
+    """The plan and its items for print or export. Found without registering: the read of the
+    plan and of every item is registered only once `plan.export` allowed it (a refused
+    print leaves no entry)."""
+    plan = find(request, selectors.plan_queryset(), "plan.view", unit_field="unit", pk=pk)
     if not may_in_unit(request.user, "plan.export", plan.unit_id):
         raise PermissionDenied
     items = list(selectors.plan_items(plan))
-    _register(request, items, channel)
+    _register(request, [plan, *items], channel)
     return plan, items
 
 
@@ -433,8 +438,8 @@ def company_plan_pdf(request: HttpRequest) -> HttpResponse:
         .prefetch_related("key_persons", "our_people")
         .order_by("plan__unit__path", "plan__kind", "when", "id")
     )
-    try:
-        _register(request, rows, Channel.DOCUMENT)
+    try:  # a list of many plans' items: one list read per owning unit, with the period asked
+        page_read(request, rows, unit_field="plan__unit", channel=Channel.DOCUMENT)
     except ReadNotRegistered:
         return refused(request, str(ReadNotRegistered.message), reverse("plan-company"), 503)
     context = {

@@ -26,6 +26,7 @@ from guanxi.web.archive.views import _attempt, _render
 from guanxi.web.customer_io.views import xlsx_response
 from guanxi.web.market.forms import CompleteForm, PersonalRequestForm
 from guanxi.web.market.views import cursor
+from guanxi.web.reads import find, page_read, read_of, record_read
 
 PAGE_SIZE = 25
 UNIT_FIELD = "customer__owning_unit"
@@ -75,7 +76,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
         after=cursor(request),
         size=PAGE_SIZE,
     )
-    return render(request, "privacy/list.html", {"page": page, "status": status})
+    response = render(request, "privacy/list.html", {"page": page, "status": status})
+    page_read(request, page.items, unit_field=privacy.UNIT_FIELD)
+    return response
 
 
 def _get(request: HttpRequest, pk: int) -> PersonalDataRequest:
@@ -132,10 +135,21 @@ def request_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _personal_data(request: HttpRequest, pk: int, channel: Channel) -> tuple[Contact, str]:
+    """The contact whose data a "see" request hands out. The request is found without
+    registering it, so that a refusal (not a "see" request, not a handler) leaves no entry;
+    then the request and the contact are registered, before anything is shown."""
     actor = acting_person(request.user)
-    data_request = _get(request, pk)
+    data_request = find(
+        request,
+        privacy.request_queryset(),
+        privacy.PERMISSION,
+        unit_field=privacy.UNIT_FIELD,
+        pk=pk,
+    )
     if data_request.kind != RequestKind.SEE:
         raise PermissionDenied(_("Only a request to see one's data hands the data out."))
+    privacy.require_handle(actor, data_request)
+    record_read(request, [read_of(data_request, privacy.UNIT_FIELD)], channel=channel)
     contact = privacy.personal_data_read(
         actor=actor, data_request=data_request, channel=channel, request=request
     )

@@ -28,6 +28,7 @@ from guanxi.organisation.models import Unit
 from guanxi.params import int_param
 from guanxi.policy.loader import current as current_policy
 from guanxi.web.customer_io.views import export_confirm_page, xlsx_response
+from guanxi.web.reads import page_read
 
 PAGE_SIZE = 50
 
@@ -102,7 +103,9 @@ def archive_review(request: HttpRequest) -> HttpResponse:
         "required": [review.item_label(name) for name in policy.review.required],
         "can_export": may(actor, "customer.export"),
     }
-    return render(request, "customers/review.html", context)
+    response = render(request, "customers/review.html", context)
+    page_read(request, [row.customer for row in page.rows])
+    return response
 
 
 @login_required
