@@ -64,9 +64,7 @@ KINDS: dict[str, Kind] = {
         "department-detail",
         lambda d: f"{d.name} · {d.customer.name}",
     ),
-    "customers.marketreport": Kind(
-        "customer.view", "unit", "market-report-detail", _attr("title")
-    ),
+    "customers.marketreport": Kind("customer.view", "unit", "market-report-detail", _attr("title")),
     "customers.personaldatarequest": Kind(
         "customer.view",
         "contact__customer__owning_unit",

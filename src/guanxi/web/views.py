@@ -219,4 +219,3 @@ def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "photo_max_mb": photo_max_mb(),
         },
     )
-

@@ -36,8 +36,8 @@ class LogFilterForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control", "min": 1}),
     )
     channel = forms.ChoiceField(label=_("Channel"), required=False, widget=SELECT)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = forms.DateField(label=_("Date from"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Date to"), required=False, widget=DATE)
 
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
