@@ -49,7 +49,9 @@ def test_a_single_read_names_the_record_and_links_it_for_one_who_may_open_it(
 def test_a_deleted_or_moved_record_shows_the_entries_own_details(
     people, units, make_customer
 ) -> None:  # type: ignore[no-untyped-def]
-    gone = Read(record_type="customers.customer", record_id="987654", record_unit_id=units["DIV1"].pk)
+    gone = Read(
+        record_type="customers.customer", record_id="987654", record_unit_id=units["DIV1"].pk
+    )
     register_reads(actor=people["div1.staff"], reads=[gone], channel=Channel.API, address=None)
     moved = make_customer("DIV1", name="已划走的客户")
     register_read(actor=people["div1.staff"], obj=moved, channel=Channel.PAGE)
@@ -84,7 +86,9 @@ def test_a_list_read_over_several_units_is_one_row(people, make_customer) -> Non
 def test_reads_of_another_response_are_another_row(people, make_customer) -> None:  # type: ignore[no-untyped-def]
     customer = make_customer("DIV1")
     for query in ({"q": "一"}, {"q": "二"}):
-        register_list(actor=people["hq.manager"], objects=[customer], channel=Channel.API, query=query)
+        register_list(
+            actor=people["hq.manager"], objects=[customer], channel=Channel.API, query=query
+        )
     register_read(actor=people["hq.manager"], obj=customer, channel=Channel.PAGE)
     register_read(actor=people["hq.manager"], obj=customer, channel=Channel.PAGE)
     assert len(_rows(people["auditor"])) == 4
