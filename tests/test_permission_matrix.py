@@ -113,9 +113,11 @@ def test_matrix(role: str, home: str, relation: str, world, units, client) -> No
         record_ids = {row["record_id"] for row in log.json()["results"]}
         assert (str(customer.pk) in record_ids) == allowed(role, "log", home, relation)
         assert client.get("/access-log/").status_code == 200
+        assert client.get("/access-log/export.xlsx").status_code == 200
     else:
         assert log.status_code == 403
         assert client.get("/access-log/").status_code == 403
+        assert client.get("/access-log/export.xlsx").status_code == 403
 
 
 def test_every_role_of_the_policy_has_rows() -> None:

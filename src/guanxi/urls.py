@@ -18,7 +18,7 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_detail_page, name="customer-detail"),
     path("contacts/<int:pk>/", views.contact_detail_page, name="contact-detail"),
     path("departments/<int:pk>/", views.department_detail_page, name="department-detail"),
-    path("access-log/", views.access_log_page, name="access-log"),
+    path("access-log/", include("guanxi.web.access.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

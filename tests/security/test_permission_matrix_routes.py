@@ -39,6 +39,7 @@ PAGES: dict[str, tuple[Path, str]] = {
     "customer-detail": (lambda w: f"/customers/{w.customer.pk}/", "record"),
     "contact-detail": (lambda w: f"/contacts/{w.contact.pk}/", "record"),
     "access-log": (lambda w: "/access-log/", "log"),
+    "access-log-export": (lambda w: "/access-log/export.xlsx", "log"),
     "password_change": (lambda w: "/accounts/password/", "signed_in"),
     "password_change_done": (lambda w: "/accounts/password/done/", "signed_in"),
     "customer-create": (lambda w: "/customers/new/", "create"),

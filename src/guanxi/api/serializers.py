@@ -202,6 +202,14 @@ class CustomerSerializer(VersionedSerializer):
 
 
 class AccessLogEntrySerializer(CachedFields, serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A registered read: `record_id` for a single record; for a list, search or export read
+    `record_id` is "" and `record_ids` names the records returned, `query` the query."""
+
+    record_ids = serializers.ListField(
+        child=serializers.CharField(), source="returned_ids", read_only=True
+    )
+    query = serializers.CharField(read_only=True, allow_null=True)
+
     class Meta:
         model = AccessLogEntry
         fields = [
@@ -211,6 +219,8 @@ class AccessLogEntrySerializer(CachedFields, serializers.ModelSerializer):  # ty
             "reader_id",
             "record_type",
             "record_id",
+            "record_ids",
+            "query",
             "record_unit_id",
             "channel",
             "address",

@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from guanxi.access.models import AccessLogEntry, Channel
-from guanxi.access.register import ReadNotRegistered, chain_before_reading
-from guanxi.access.scope import acting_person, may, scope_of, visible, visible_units
+from guanxi.access.models import Channel
+from guanxi.access.register import ReadNotRegistered
+from guanxi.access.scope import acting_person, may, scope_of, visible_units
 from guanxi.customers import photos
 from guanxi.customers.models import CLASSIFICATION_FIELDS, Customer, Relationship
 from guanxi.customers.relationship_map import legend, relationship_graph
@@ -26,7 +26,6 @@ from guanxi.customers.selectors import (
 )
 from guanxi.history.selectors import PERMISSION as HISTORY_PERMISSION
 from guanxi.organisation.models import Membership, Person, Unit
-from guanxi.paging import keyset_page
 from guanxi.policy.loader import current as current_policy
 from guanxi.web.reads import page_read
 
@@ -223,29 +222,5 @@ def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "personal_requests": list(contact.requests.order_by("-id")[:10]),  # PRV-1
             "source_name": _source_name(contact.source, request.LANGUAGE_CODE),
             "photo_max_mb": photo_max_mb(),
-        },
-    )
-
-
-@login_required
-def access_log_page(request: HttpRequest) -> HttpResponse:
-    if not may(request.user, "access_log.view"):
-        raise PermissionDenied(_("You may not see the read register."))
-    chain_before_reading()
-    entries = visible(
-        request.user, AccessLogEntry.objects.all(), "access_log.view", unit_field="record_unit"
-    )
-    reader = request.GET.get("reader", "").strip()[:150]
-    if reader:
-        entries = entries.filter(username=reader)
-    page = keyset_page(entries, after=request.GET.get("after"), size=50, key="seq")
-    scope = scope_of(request.user)
-    return render(
-        request,
-        "access/log.html",
-        {
-            "page": page,
-            "reader": reader,
-            "sees_all": scope.unit_ids("access_log.view") is None,
         },
     )
