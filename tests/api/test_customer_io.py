@@ -99,7 +99,9 @@ def test_the_export_needs_its_own_permission(api_as, make_customer) -> None:  # 
     assert AccessLogEntry.objects.count() == 0
 
 
-def test_the_export_follows_the_list_filters_and_registers_each_row(api_as, make_customer) -> None:  # type: ignore[no-untyped-def]
+def test_the_export_follows_the_list_filters_and_registers_the_rows_it_holds(
+    api_as, make_customer
+) -> None:  # type: ignore[no-untyped-def]
     wanted = make_customer("BASE11", tier="strategic")
     make_customer("DIV1", tier="vip")
     make_customer("DIV2", tier="strategic")
@@ -111,7 +113,12 @@ def test_the_export_follows_the_list_filters_and_registers_each_row(api_as, make
     sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
     assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == [wanted.name]
     entry = AccessLogEntry.objects.get()
-    assert (entry.record_id, entry.channel, entry.address) == (str(wanted.pk), "export", "10.9.8.7")
+    assert (entry.returned_ids, entry.channel, entry.address) == (
+        [str(wanted.pk)],
+        "export",
+        "10.9.8.7",
+    )
+    assert "strategic" in (entry.query or "")
 
 
 def test_the_schema_describes_the_endpoints(api_as) -> None:  # type: ignore[no-untyped-def]

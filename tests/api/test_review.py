@@ -96,7 +96,7 @@ def test_signed_out_clients_are_refused(client) -> None:  # type: ignore[no-unty
     assert client.get("/api/v1/review/customers/").status_code in {401, 403}
 
 
-def test_the_report_needs_export_and_registers_each_row(api_as, make_customer) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_needs_export_and_registers_the_rows_it_holds(api_as, make_customer) -> None:  # type: ignore[no-untyped-def]
     mine = [make_customer("DIV1"), make_customer("BASE12")]
     make_customer("DIV2")
     assert api_as("div1.staff").get("/api/v1/review/report/").status_code == 403
@@ -110,8 +110,9 @@ def test_the_report_needs_export_and_registers_each_row(api_as, make_customer) -
     names = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert sorted(names) == sorted(c.name for c in mine)
     entries = AccessLogEntry.objects.all()
-    assert sorted(e.record_id for e in entries) == sorted(str(c.pk) for c in mine)
-    assert {(e.channel, e.address) for e in entries} == {("export", "10.9.8.7")}
+    returned = [record_id for e in entries for record_id in e.returned_ids]
+    assert sorted(returned) == sorted(str(c.pk) for c in mine)
+    assert {(e.channel, e.address, e.record_id) for e in entries} == {("export", "10.9.8.7", "")}
 
 
 def test_the_report_refuses_a_unit_outside_the_line(api_as, make_customer) -> None:  # type: ignore[no-untyped-def]

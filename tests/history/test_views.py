@@ -48,18 +48,18 @@ def test_it_rejects_other_divisions(page_as, people, make_customer) -> None:  # 
     assert page_as("div2.staff").get(url(customer)).status_code == 404
 
 
-def test_the_page_registers_one_read_of_the_customer(page_as, make_customer) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_registers_the_customer_and_the_changes_shown(page_as, make_customer) -> None:  # type: ignore[no-untyped-def]
     customer = make_customer()
     before = AccessLogEntry.objects.count()
 
     page_as("div1.manager").get(url(customer))
 
-    entries = list(
-        AccessLogEntry.objects.order_by("-seq")[: AccessLogEntry.objects.count() - before]
-    )
-    assert [(e.record_type, e.record_id, e.channel) for e in entries] == [
-        ("customers.customer", str(customer.pk), "page")
-    ]
+    entries = list(AccessLogEntry.objects.order_by("seq")[before : AccessLogEntry.objects.count()])
+    singles = [(e.record_type, e.record_id, e.channel) for e in entries if e.record_id]
+    assert singles == [("customers.customer", str(customer.pk), "page")]
+    lists = [e for e in entries if not e.record_id]
+    assert lists and {e.record_type for e in lists} == {"history.change"}
+    assert all(e.returned_ids for e in lists)
 
 
 def test_page_queries_do_not_grow_with_the_changes(page_as, people, make_customer) -> None:  # type: ignore[no-untyped-def]
