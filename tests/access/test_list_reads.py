@@ -178,3 +178,23 @@ def test_python_hashes_the_ids_and_query() -> None:
     assert entry_hash(**common, record_ids="1", query="2") != entry_hash(  # type: ignore[arg-type]
         **common, record_ids="12", query=""
     )
+
+
+def test_units_two_relations_away_cost_one_query_when_the_nearer_one_is_loaded(  # type: ignore[no-untyped-def]
+    make_customer, make_key_person, django_assert_num_queries
+) -> None:
+    """`visit__customer__owning_unit` with the visits loaded but not their customers: the
+    units come in one query for all rows, not one per row."""
+    from guanxi.access.lists import _unit_pairs
+    from guanxi.customers.models import Relationship
+
+    for _ in range(3):
+        make_key_person(make_customer("DIV1"))  # a key person comes with a relationship
+    assert Relationship.objects.count() == 3
+    rows = list(Relationship.objects.select_related("contact"))  # contact loaded, customer not
+    with django_assert_num_queries(1):
+        pairs = _unit_pairs(rows, "contact__customer__owning_unit")
+    assert sorted(pairs) == sorted((str(r.pk), r.contact.customer.owning_unit_id) for r in rows)
+    loaded = list(Relationship.objects.select_related("contact__customer"))
+    with django_assert_num_queries(0):
+        _unit_pairs(loaded, "contact__customer__owning_unit")

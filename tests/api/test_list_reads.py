@@ -238,3 +238,38 @@ def test_a_list_whose_read_cannot_be_registered_answers_503_without_records(  # 
     response = api_as("div1.staff").get("/api/v1/customers/")
     assert response.status_code == 503
     assert customer.name not in response.content.decode()
+
+
+# --------------------------------------------------------------------------- refused changes
+
+
+@pytest.mark.parametrize(
+    ("username", "kind"),
+    [
+        ("exec", "customer"),  # reads every customer, changes none
+        ("exec", "contact"),
+        ("div1.staff", "customer_plan"),  # reads customer plans, writes none
+    ],
+)
+def test_a_refused_change_registers_no_read(  # type: ignore[no-untyped-def]
+    api_as, people, make_customer, make_key_person, username: str, kind: str
+) -> None:
+    from guanxi.keycustomers import customer_plans
+
+    customer = make_customer("DIV1")
+    if kind == "customer":
+        path, body = f"/api/v1/customers/{customer.pk}/", {"remarks": "改", "version": 1}
+    elif kind == "contact":
+        contact = make_key_person(customer)
+        path, body = f"/api/v1/contacts/{contact.pk}/", {"position": "总经理", "version": 1}
+    else:
+        plan = customer_plans.customer_plan_create(
+            actor=people["div1.manager"], customer=customer, year=2027
+        )
+        path, body = f"/api/v1/customer-plans/{plan.pk}/", {"summary": "稳定合作", "version": 1}
+    client = api_as(username)
+    assert client.get(path).status_code == 200  # the reader may read it …
+    before = _last_seq()
+    answer = client.patch(path, body, format="json")
+    assert answer.status_code == 403  # … not change it, and the refusal registers no read
+    assert AccessLogEntry.objects.filter(seq__gt=before).count() == 0

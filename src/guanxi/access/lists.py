@@ -58,21 +58,25 @@ def query_text(params: Mapping[str, Any] | QueryDict | str | None) -> str:
 
 
 def _unit_pairs(objects: Sequence[Model], unit_field: str) -> list[tuple[str, int | None]]:
-    """(id, owning unit id) for each record, without a query per record: a unit reached through
-    a relation that was not loaded with the records is fetched in one query for all of them."""
-    if "__" not in unit_field:
-        return [(str(obj.pk), getattr(obj, f"{unit_field}_id", None)) for obj in objects]
-    first, rest = unit_field.split("__", 1)
+    """(id, owning unit id) for each record, without a query per record: unless every relation
+    on the way to the unit was loaded with the records, the units are fetched in one query."""
+    *path, last = unit_field.split("__")
+    units: dict[Any, int | None] = {}
+    for obj in objects:
+        target: Model | None = obj
+        for name in path:
+            if target is None:
+                break
+            field = getattr(getattr(type(target), name, None), "field", None)
+            if field is None or not field.is_cached(target):
+                return _units_in_one_query(objects, unit_field)
+            target = getattr(target, name)
+        units[obj.pk] = getattr(target, f"{last}_id", None) if target is not None else None
+    return [(str(obj.pk), units[obj.pk]) for obj in objects]
+
+
+def _units_in_one_query(objects: Sequence[Model], unit_field: str) -> list[tuple[str, int | None]]:
     model = type(objects[0])
-    descriptor = getattr(model, first, None)
-    is_cached = getattr(getattr(descriptor, "field", None), "is_cached", None)
-    if is_cached is not None and all(is_cached(obj) for obj in objects):
-        pairs = []
-        for obj in objects:
-            related = getattr(obj, first)
-            unit = _unit_pairs([related], rest)[0][1] if related is not None else None
-            pairs.append((str(obj.pk), unit))
-        return pairs
     units = dict(
         model._default_manager.filter(pk__in=[obj.pk for obj in objects]).values_list(
             "pk", f"{unit_field}_id"

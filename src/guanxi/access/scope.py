@@ -154,15 +154,21 @@ def fetch(
     channel: Channel,
     request: HttpRequest | None = None,
     unit_field: str = "owning_unit",
+    require: str | None = None,
     **lookup: Any,
 ) -> M:
-    """Fetch one visible record and register the read; missing and forbidden look the same."""
+    """Fetch one visible record and register the read; missing and forbidden look the same.
+
+    `require` is a further permission the caller needs on the record (an edit page's
+    `customer.change`): refused before registering, so a 403 leaves no read behind."""
     try:
         obj = visible(user, queryset, permission, unit_field).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
     if not isinstance(user, Person):
         raise Http404
+    if require is not None and not may(user, require, obj, unit_field):
+        raise PermissionDenied
     register_reads(
         actor=user,
         reads=[read_of(obj, unit_field)],

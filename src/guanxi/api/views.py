@@ -43,6 +43,9 @@ def _existing(instance: M | None) -> M:
     return instance
 
 
+CHANGES = frozenset({"PATCH", "PUT", "DELETE"})
+
+
 class ScopedViewSet(RegistersListReads, viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Querysets come from the access module; subclasses say what, never how to scope.
 
@@ -53,6 +56,9 @@ class ScopedViewSet(RegistersListReads, viewsets.GenericViewSet):  # type: ignor
 
     model: ClassVar[type[Model]]
     view_permission: ClassVar[str]
+    # What a change (PATCH, PUT, DELETE) needs on the record: refused before the record's
+    # read is registered, so a refused change leaves no read behind.
+    change_permission: ClassVar[str | None] = None
     unit_field: ClassVar[str] = "owning_unit"
 
     def base_queryset(self) -> QuerySet[Any]:
@@ -81,6 +87,7 @@ class ScopedViewSet(RegistersListReads, viewsets.GenericViewSet):  # type: ignor
             channel=Channel.API,
             request=self.request,
             unit_field=self.unit_field,
+            require=self.change_permission if self.request.method in CHANGES else None,
             pk=self.kwargs["pk"],
         )
 
@@ -141,6 +148,7 @@ class CustomerViewSet(
 
     model = Customer
     view_permission = "customer.view"
+    change_permission = "customer.change"
     serializer_class = s.CustomerSerializer
     pagination_class = CustomerPagination
     http_method_names = ["get", "post", "patch", "head", "options"]

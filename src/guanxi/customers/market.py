@@ -33,7 +33,12 @@ def market_report_list(
 
 
 def market_report_get(
-    *, actor: User, pk: object, channel: Channel, request: HttpRequest | None = None
+    *,
+    actor: User,
+    pk: object,
+    channel: Channel,
+    request: HttpRequest | None = None,
+    require: str | None = None,
 ) -> MarketReport:
     """One report, its read registered; 404 when missing or outside the reader's line."""
     return fetch(
@@ -42,6 +47,7 @@ def market_report_get(
         PERMISSION,
         channel=channel,
         request=request,
+        require=require,
         unit_field="unit",
         pk=pk,
     )

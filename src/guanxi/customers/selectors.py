@@ -337,7 +337,12 @@ def customer_page(
 
 
 def customer_get(
-    *, actor: User, pk: object, channel: Channel, request: HttpRequest | None = None
+    *,
+    actor: User,
+    pk: object,
+    channel: Channel,
+    request: HttpRequest | None = None,
+    require: str | None = None,
 ) -> Customer:
     """One customer unit, its read registered; 404 when missing or outside the reader's line."""
     return fetch(
@@ -346,12 +351,18 @@ def customer_get(
         "customer.view",
         channel=channel,
         request=request,
+        require=require,
         pk=pk,
     )
 
 
 def contact_get(
-    *, actor: User, pk: object, channel: Channel, request: HttpRequest | None = None
+    *,
+    actor: User,
+    pk: object,
+    channel: Channel,
+    request: HttpRequest | None = None,
+    require: str | None = None,
 ) -> Contact:
     """One contact, its read registered; 404 when missing or outside the reader's line."""
     return fetch(
@@ -360,6 +371,7 @@ def contact_get(
         "customer.view",
         channel=channel,
         request=request,
+        require=require,
         unit_field="customer__owning_unit",
         pk=pk,
     )

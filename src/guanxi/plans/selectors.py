@@ -63,13 +63,21 @@ def plan_queryset() -> QuerySet[Plan]:
     return Plan.objects.select_related("unit", "decided_by", "created_by")
 
 
-def plan_get(*, actor: User, pk: int, channel: Channel, request: HttpRequest | None = None) -> Plan:
+def plan_get(
+    *,
+    actor: User,
+    pk: int,
+    channel: Channel,
+    request: HttpRequest | None = None,
+    require: str | None = None,
+) -> Plan:
     return fetch(
         actor,
         plan_queryset(),
         "plan.view",
         channel=channel,
         request=request,
+        require=require,
         unit_field="unit",
         pk=pk,
     )

@@ -15,7 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 
-from guanxi.access.lists import register_list
+from guanxi.access.lists import list_reads, register_list
 from guanxi.access.models import Channel
 from guanxi.access.register import Read, client_address, read_of, register_reads
 from guanxi.access.scope import acting_person, visible
@@ -74,4 +74,16 @@ def record_read(request: HttpRequest, reads: Iterable[Read], *, channel: Channel
         )
 
 
-__all__ = ["find", "page_read", "read_of", "record_read"]
+def rows_read(request: HttpRequest, *lists: Iterable[Model], unit_id: int | None) -> None:
+    """Register the rows a record's page lists beside it (a customer's contacts and
+    departments), one list read per kind in one append; they share the record's unit."""
+    reads: list[Read] = []
+    for rows in lists:
+        rows = list(rows)
+        if rows:
+            pairs = [(str(row.pk), unit_id) for row in rows]
+            reads += list_reads(rows[0]._meta.label_lower, pairs, "")
+    record_read(request, reads, channel=Channel.PAGE)
+
+
+__all__ = ["find", "page_read", "read_of", "record_read", "rows_read"]

@@ -27,7 +27,7 @@ from guanxi.customers.selectors import (
 from guanxi.history.selectors import PERMISSION as HISTORY_PERMISSION
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.policy.loader import current as current_policy
-from guanxi.web.reads import page_read
+from guanxi.web.reads import page_read, rows_read
 
 PAGE_SIZE = 25
 
@@ -139,6 +139,10 @@ def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
         return _unavailable(request)
     tier = current_policy().tiers.get(customer.tier)
     archive = customer_archive(actor=request.user, customer=customer)
+    try:
+        rows_read(request, archive.contacts, archive.departments, unit_id=customer.owning_unit_id)
+    except ReadNotRegistered:
+        return _unavailable(request)
     return render(
         request,
         "customers/detail.html",
@@ -209,6 +213,11 @@ def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     profile_visible = may(
         request.user, "contact.view_profile", contact, unit_field="customer__owning_unit"
     )
+    personal_requests = list(contact.requests.order_by("-id")[:10])  # PRV-1
+    try:
+        rows_read(request, personal_requests, unit_id=contact.customer.owning_unit_id)
+    except ReadNotRegistered:
+        return _unavailable(request)
     return render(
         request,
         "customers/contact.html",
@@ -219,7 +228,7 @@ def contact_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "profile_visible": profile_visible,
             # the photo belongs to the profile: changed only by one who may see it (PRV-1)
             "can_change_photo": can_change and profile_visible and contact.erased_at is None,
-            "personal_requests": list(contact.requests.order_by("-id")[:10]),  # PRV-1
+            "personal_requests": personal_requests,
             "source_name": _source_name(contact.source, request.LANGUAGE_CODE),
             "photo_max_mb": photo_max_mb(),
         },

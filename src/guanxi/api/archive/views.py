@@ -31,6 +31,7 @@ class ArchiveViewSet(
 
     view_permission = "customer.view"
     unit_field = "customer__owning_unit"
+    change_permission = "customer.change"
     merge_unit_pages = True  # newest first from the table's newest rows (KeysetPagination)
     http_method_names = ["get", "post", "patch", "head", "options"]
     related: ClassVar[tuple[str, ...]] = ("customer",)
@@ -173,6 +174,7 @@ class MarketReportViewSet(
     model = m.MarketReport
     view_permission = "customer.view"
     unit_field = "unit"
+    change_permission = "customer.change"
     serializer_class = s.MarketReportSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -201,6 +201,7 @@ class CustomerPlanViewSet(
 
     model = k.CustomerPlan
     view_permission = "customer_plan.view"
+    change_permission = "customer_plan.change"
     unit_field = "customer__owning_unit"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -258,6 +259,7 @@ class PlanRowViewSet(
     """A row of a customer plan's table; DELETE needs `?version=`."""
 
     view_permission = "customer_plan.view"
+    change_permission = "customer_plan.change"
     unit_field = "plan__customer__owning_unit"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     row_kind: ClassVar[Any]

@@ -70,6 +70,7 @@ class PlanViewSet(
 
     model = Plan
     view_permission = "plan.view"
+    change_permission = "plan.change"
     unit_field = "unit"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -212,6 +213,7 @@ class PlanItemViewSet(
 
     model = PlanItem
     view_permission = "plan.view"
+    change_permission = "plan.change"
     unit_field = "plan__unit"
     serializer_class = s.PlanItemSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

@@ -93,9 +93,9 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = acting_person(request.user)
-    customer = customer_get(actor=actor, pk=pk, channel=Channel.PAGE, request=request)
-    if not may(actor, "customer.change", customer):
-        raise PermissionDenied
+    customer = customer_get(
+        actor=actor, pk=pk, channel=Channel.PAGE, request=request, require="customer.change"
+    )
     form = f.CustomerForm(
         request.POST or None, instance=customer, actor=actor, language=request.LANGUAGE_CODE
     )
@@ -119,9 +119,9 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _customer_for_change(request: HttpRequest, pk: int) -> Customer:
     actor = acting_person(request.user)
-    customer = customer_get(actor=actor, pk=pk, channel=Channel.PAGE, request=request)
-    if not may(actor, "customer.change", customer):
-        raise PermissionDenied
+    customer = customer_get(
+        actor=actor, pk=pk, channel=Channel.PAGE, request=request, require="customer.change"
+    )
     return customer
 
 
@@ -150,9 +150,9 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = acting_person(request.user)
-    contact = contact_get(actor=actor, pk=pk, channel=Channel.PAGE, request=request)
-    if not may(actor, "customer.change", contact, unit_field="customer__owning_unit"):
-        raise PermissionDenied
+    contact = contact_get(
+        actor=actor, pk=pk, channel=Channel.PAGE, request=request, require="customer.change"
+    )
     profile = may(actor, "contact.view_profile", contact, unit_field="customer__owning_unit")
     form = f.ContactForm(
         request.POST or None,
@@ -181,9 +181,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = acting_person(request.user)
-    contact = contact_get(actor=actor, pk=pk, channel=Channel.PAGE, request=request)
-    if not may(actor, "customer.change", contact, unit_field="customer__owning_unit"):
-        raise PermissionDenied
+    contact = contact_get(
+        actor=actor, pk=pk, channel=Channel.PAGE, request=request, require="customer.change"
+    )
     current = Relationship.objects.filter(contact=contact).prefetch_related("holders").first()
     initial = (
         {

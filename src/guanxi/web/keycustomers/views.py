@@ -325,7 +325,7 @@ def follow_up_update_page(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------- customer plans
 
 
-def _plan(request: HttpRequest, pk: int) -> k.CustomerPlan:
+def _plan(request: HttpRequest, pk: int, require: str | None = None) -> k.CustomerPlan:
     return fetch(
         request.user,
         k.CustomerPlan.objects.select_related("customer", "owner"),
@@ -333,6 +333,7 @@ def _plan(request: HttpRequest, pk: int) -> k.CustomerPlan:
         channel=Channel.PAGE,
         request=request,
         unit_field=sel.PLAN_UNIT,
+        require=require,
         pk=pk,
     )
 
@@ -383,7 +384,7 @@ def plan_create_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = _plan(request, pk, require="customer_plan.change")
     actor = acting_person(request.user)
     fields = customer_plans.PLAN_FIELDS[1:]
     initial = {name: getattr(plan, name) for name in fields} | {
@@ -444,7 +445,7 @@ def plan_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_row_add_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ROW_FORMS:
         raise Http404
-    plan = _plan(request, pk)
+    plan = _plan(request, pk, require="customer_plan.change")
     form = _row_form(kind, plan, request.POST)
     back = reverse("keycustomers:plan-detail", args=[pk])
     return _form_page(
@@ -478,9 +479,7 @@ def plan_row_edit_page(request: HttpRequest, pk: int, kind: str, row: int) -> Ht
     """Correct a row or move an action on (status); a stale save is a 409 with both versions."""
     if kind not in ROW_FORMS:
         raise Http404
-    plan = _plan(request, pk)
-    if not may(request.user, "customer_plan.change", plan, unit_field=sel.PLAN_UNIT):
-        raise PermissionDenied
+    plan = _plan(request, pk, require="customer_plan.change")
     model = ROW_FORMS[kind][0]
     target = model.objects.filter(plan=plan, pk=row).first()
     if target is None:

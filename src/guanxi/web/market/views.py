@@ -111,11 +111,11 @@ def report_create(request: HttpRequest) -> HttpResponse:
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = acting_person(request.user)
     try:
-        report = market_report_get(actor=actor, pk=pk, channel=Channel.PAGE, request=request)
+        report = market_report_get(
+            actor=actor, pk=pk, channel=Channel.PAGE, request=request, require="customer.change"
+        )
     except ReadNotRegistered:
         return _unavailable(request)
-    if not may_in_unit(actor, "customer.change", report.unit_id):
-        raise PermissionDenied
     initial = {
         "month": report.month,
         "title": report.title,
@@ -142,8 +142,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _customer(request: HttpRequest, pk: int) -> Customer:
-    return customer_get(actor=request.user, pk=pk, channel=Channel.PAGE, request=request)
+def _customer(request: HttpRequest, pk: int, require: str | None = None) -> Customer:
+    return customer_get(
+        actor=request.user, pk=pk, channel=Channel.PAGE, request=request, require=require
+    )
 
 
 @login_required
@@ -168,12 +170,10 @@ def information_edit(request: HttpRequest, pk: int, topic: str) -> HttpResponse:
     if topic not in InformationTopic.values:
         raise Http404
     try:
-        customer = _customer(request, pk)
+        customer = _customer(request, pk, require="customer.change")
     except ReadNotRegistered:
         return _unavailable(request)
     actor = acting_person(request.user)
-    if not may(actor, "customer.change", customer):
-        raise PermissionDenied
     row = InformationMeaning.objects.filter(customer=customer, topic=topic).first()
     initial = (
         {"information": row.information, "meaning": row.meaning, "source": row.source}

@@ -78,9 +78,11 @@ def plan_list_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _plan(request: HttpRequest, pk: int, channel: Channel = Channel.PAGE) -> Plan:
+def _plan(
+    request: HttpRequest, pk: int, channel: Channel = Channel.PAGE, require: str | None = None
+) -> Plan:
     return selectors.plan_get(
-        actor=acting_person(request.user), pk=pk, channel=channel, request=request
+        actor=acting_person(request.user), pk=pk, channel=channel, request=request, require=require
     )
 
 
@@ -123,7 +125,7 @@ def plan_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_add_page(request: HttpRequest, pk: int) -> HttpResponse:
     actor = acting_person(request.user)
-    plan = _plan(request, pk)
+    plan = _plan(request, pk, require="plan.change")
     form = ItemForm(request.POST, actor=actor, plan=plan)
     status = 400
     if form.is_valid():
@@ -164,13 +166,11 @@ def _item_initial(item: PlanItem) -> dict[str, Any]:
 def item_edit_page(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """Correct one row of a draft or returned plan; a stale save shows both versions."""
     actor = acting_person(request.user)
-    plan = _plan(request, pk)
+    plan = _plan(request, pk, require="plan.change")
     target = PlanItem.objects.filter(plan=plan, pk=item).select_related("customer").first()
     if target is None:
         raise Http404
     back = reverse("plan-detail", args=[pk])
-    if not may_in_unit(actor, "plan.change", plan.unit_id):
-        raise PermissionDenied
     if reason := services.not_editable(plan):
         return refused(request, reason, back, 409)
     stale: StaleVersion | None = None
@@ -217,7 +217,7 @@ def item_edit_page(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 @require_POST
 def item_delete_page(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     actor = acting_person(request.user)
-    plan = _plan(request, pk)
+    plan = _plan(request, pk, require="plan.change")
     target = PlanItem.objects.filter(plan=plan, pk=item).first()
     back = reverse("plan-detail", args=[pk])
     if target is None:

@@ -44,11 +44,11 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a contact's request about their personal data (who, when, how verified)."""
     actor = acting_person(request.user)
     try:
-        contact = contact_get(actor=actor, pk=pk, channel=Channel.PAGE, request=request)
+        contact = contact_get(
+            actor=actor, pk=pk, channel=Channel.PAGE, request=request, require="customer.change"
+        )
     except ReadNotRegistered:
         return _unavailable(request)
-    if not may(actor, "customer.change", contact, unit_field=UNIT_FIELD):
-        raise PermissionDenied
     form = PersonalRequestForm(request.POST or None, initial={"requested_by": contact.name})
     title = _("Personal data request of %(name)s") % {"name": contact.name}
     back = reverse("contact-detail", args=[pk])
