@@ -46,7 +46,9 @@ def test_opening_a_report_marks_it_read_for_the_manager_only(managed, report, pe
     assert list(mine) == []
 
 
-def test_a_report_for_a_customer_outside_ones_line_is_refused(make_customer, make_key_person, people) -> None:  # noqa: E501
+def test_a_report_for_a_customer_outside_ones_line_is_refused(
+    make_customer, make_key_person, people
+) -> None:  # noqa: E501
     other = make_customer("DIV2", name="南海东部油气勘探开发公司")
     person = make_key_person(other, name="黄立新")
     with pytest.raises(PermissionDenied):
@@ -69,7 +71,9 @@ def test_a_contact_in_the_future_is_refused(managed, report) -> None:
     assert ContactReport.objects.count() == 0
 
 
-def test_a_key_person_of_another_customer_is_refused(managed, report, make_customer, make_key_person) -> None:  # noqa: E501
+def test_a_key_person_of_another_customer_is_refused(
+    managed, report, make_customer, make_key_person
+) -> None:  # noqa: E501
     stranger = make_key_person(make_customer("DIV1"), name="钱国栋")
     with pytest.raises(ValidationError) as refused:
         report(managed.customer, stranger)
