@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 def test_a_report_reaches_the_customer_manager_by_mail_and_as_new(managed, report, people) -> None:
     made = report(managed.customer, managed.zhou)
-    assert made.manager == people["div1.cm"] and made.is_new
+    assert made.manager == people["div1.cm"]
+    assert made.is_new
     assert made.unit_id == managed.customer.owning_unit_id
     mail = Message.objects.get(dedupe_key=f"contact-report:{made.pk}:manager:{made.manager_id}")
     assert mail.recipient == people["div1.cm"].email
@@ -41,14 +42,15 @@ def test_opening_a_report_marks_it_read_for_the_manager_only(managed, report, pe
     assert services.contact_report_seen(actor=people["div1.cm"], report=made)
     assert not services.contact_report_seen(actor=people["div1.cm"], report=made)
     made.refresh_from_db()
-    assert made.manager_seen_at is not None and made.version == 1
+    assert made.manager_seen_at is not None
+    assert made.version == 1
     mine = contact_report_list(actor=people["div1.cm"], filters=ReportFilters(new_for_me=True))
     assert list(mine) == []
 
 
 def test_a_report_for_a_customer_outside_ones_line_is_refused(
     make_customer, make_key_person, people
-) -> None:  # noqa: E501
+) -> None:
     other = make_customer("DIV2", name="南海东部油气勘探开发公司")
     person = make_key_person(other, name="黄立新")
     with pytest.raises(PermissionDenied):
@@ -73,7 +75,7 @@ def test_a_contact_in_the_future_is_refused(managed, report) -> None:
 
 def test_a_key_person_of_another_customer_is_refused(
     managed, report, make_customer, make_key_person
-) -> None:  # noqa: E501
+) -> None:
     stranger = make_key_person(make_customer("DIV1"), name="钱国栋")
     with pytest.raises(ValidationError) as refused:
         report(managed.customer, stranger)

@@ -76,8 +76,10 @@ def test_entries_come_newest_first_and_ties_by_kind(managed, history, people) ->
         ("contact_report", history["call"].pk),
     ]
     first = page.entries[1]
-    assert first.label == "接触报告" and first.url == f"/contact-reports/{history['meeting'].pk}/"
-    assert first.title == "会面" and "客户希望提前一周进场" in first.detail
+    assert first.label == "接触报告"
+    assert first.url == f"/contact-reports/{history['meeting'].pk}/"
+    assert first.title == "会面"
+    assert "客户希望提前一周进场" in first.detail
 
 
 def test_a_source_is_scoped_by_its_own_unit_field(managed, history, people) -> None:
