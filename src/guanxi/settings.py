@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "guanxi.activities",
     "guanxi.outbox",
     "guanxi.keycustomers",
+    "guanxi.contactreports",
+    "guanxi.timeline",
     "guanxi.web",
     "guanxi.api",
     "guanxi.seeding",

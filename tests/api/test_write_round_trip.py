@@ -29,6 +29,7 @@ from rest_framework.test import APIClient
 
 from guanxi.activities import services as activities
 from guanxi.approvals import services as approvals
+from guanxi.contactreports import services as contact_reports
 from guanxi.keycustomers import campaigns, customer_plans, visits
 from guanxi.keycustomers.models import ActionPlanRow, ContactPlanRow, RevenuePlanRow
 from guanxi.organisation.models import Person, Unit
@@ -178,6 +179,25 @@ def _customer_plan_rows(world: World) -> None:
     )
 
 
+def _contact_report(world: World) -> None:
+    """A contact report and a next contact date of the planted customer."""
+    people, customer = world.people, world.planted.customer
+    world.ids["contact_report"] = contact_reports.contact_report_create(
+        actor=people["div1.staff"],
+        customer=customer,
+        key_persons=[world.planted.contact],
+        kind="call",
+        contacted_on=datetime.date(2026, 3, 18),
+        summary="电话确认四月技术交流会议程",
+    )
+    contact_reports.next_contact_set(
+        actor=people["div1.cm"],
+        customer=world.ids["other_customer"],
+        version=0,
+        next_contact_on=datetime.date(2026, 4, 2),
+    )
+
+
 @pytest.fixture
 def world(people, units, make_plan, make_customer) -> Iterator[World]:  # type: ignore[no-untyped-def]
     with time_machine.travel(NOW, tick=False):
@@ -218,6 +238,7 @@ def world(people, units, make_plan, make_customer) -> Iterator[World]:  # type: 
             actor=people["admin"], username="wang.hai", display_name="王海"
         )
         _customer_plan_rows(built)
+        _contact_report(built)
         yield built
 
 
@@ -327,6 +348,9 @@ class Bodies:
             ("/api/v1/action-plan-rows/", "status"): "in_progress",
             ("/api/v1/action-plan-rows/", "ends_on"): "2026-03-31",
             ("/api/v1/customers/", "manager"): people["div1.cm"].pk,
+            ("/api/v1/contact-reports/", "kind"): "meeting",
+            ("/api/v1/next-contacts/", "next_contact_on"): "2026-04-15",
+            ("/api/v1/next-contacts/", "version"): 0,
         }
         collection = path.split("{id}")[0]
         if (path, name) in PATCH_VALUES:
@@ -433,6 +457,7 @@ PATCHED = {
     "/api/v1/activities/": "activity",
     "/api/v1/campaign-targets/": "target",
     "/api/v1/campaigns/": "draft_campaign",
+    "/api/v1/contact-reports/": "contact_report",
     "/api/v1/contact-plan-rows/": "contact_row",
     "/api/v1/customer-plans/": "customer_plan",
     "/api/v1/follow-ups/": "follow_up",

@@ -3,7 +3,8 @@
 A later capability adds its benchmark with one `Case` line. `path` may name placeholders that
 the runner fills per person from the seeded data: {customer} (a customer the person may see),
 {deep} (an id deep in the person's customer list), {cursor} (an API cursor that deep),
-{zh} (a Chinese fragment of a visible name), {initials} (pinyin initials of one).
+{zh} (a Chinese fragment of a visible name), {initials} (pinyin initials of one),
+{busy} (the customer the generator gave 5,000 contact reports: the newest report's customer).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ DASHBOARD = Target(median_ms=300)  # dashboards and plan consolidation (issue 5)
 DETAIL_API = Target(median_ms=50, p95_ms=150, rps=300)  # ≥ 300 rps with 8 clients
 IMPORT_10K_S = 15.0  # import of 10,000 rows
 VERIFY_20M_S = 60.0  # `guanxi audit verify` over 20 million entries
+TIMELINE = Target(median_ms=100)  # a customer's timeline of 5,000 events, first page (issue 13)
 RSS_MB = 300.0  # peak resident memory per server process
 PERSONS = {"hq": "hq.manager", "division": "div1.manager"}
 # months of `guanxi seed`'s history (seeding/generator/records.py HISTORY_END is 2026-06-30)
@@ -82,4 +84,15 @@ CASES: list[Case] = [
     Case("API visit plans", "/api/v1/visit-plans/", "both", FAST, api=True),
     Case("API customer plans", "/api/v1/customer-plans/", "both", FAST, api=True),
     Case("API campaigns", "/api/v1/campaigns/", "both", FAST, api=True),
+    # contact reports and the customer's timeline (issue 13 items 5, 12)
+    Case("contact reports", "/contact-reports/", "both", FAST),
+    Case("customer timeline, 5,000 events", "/customers/{busy}/timeline/", "both", TIMELINE),
+    Case(
+        "API customer timeline, 5,000 events",
+        "/api/v1/customers/{busy}/timeline/",
+        "both",
+        TIMELINE,
+        api=True,
+    ),
+    Case("API contact reports", "/api/v1/contact-reports/", "both", FAST, api=True),
 ]

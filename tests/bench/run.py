@@ -248,7 +248,7 @@ def api_headers(port: int, username: str, password: str) -> dict[str, str]:
 
 
 def placeholders(port: int, api: dict[str, str]) -> dict[str, str]:
-    """Fill {customer}, {deep}, {cursor}, {zh}, {initials} from what this person sees."""
+    """Fill {customer}, {deep}, {cursor}, {zh}, {initials}, {busy} from what this person sees."""
     client = Client(port, api)
     status, body = client.get("/api/v1/customers/?page_size=200")
     if status != 200:
@@ -276,7 +276,11 @@ def placeholders(port: int, api: dict[str, str]) -> dict[str, str]:
         from pypinyin import Style, lazy_pinyin
 
         initials = "".join(s[0] for s in lazy_pinyin(name, style=Style.FIRST_LETTER) if s)
+    status, body = client.get("/api/v1/contact-reports/?page_size=1")
+    reports = json.loads(body)["results"] if status == 200 else []
+    busy = str(reports[0]["customer"]) if reports else str(first["id"])
     return {
+        "busy": busy,
         "customer": str(first["id"]),
         "deep": str(last_id),
         "cursor": urllib.parse.quote(cursor),

@@ -86,13 +86,18 @@ def test_one_plan_per_customer_and_year(make_plan, people) -> None:
         )
 
 
-def test_contacts_made_are_counted_from_summarised_visits(make_plan, people) -> None:
-    plan = make_plan()
-    contact = plan.customer.contacts.first() or None
+def test_contacts_made_are_counted_from_contact_reports_of_the_plans_year(
+    make_plan, people
+) -> None:
+    from guanxi.contactreports import services as reports
     from guanxi.customers import archive
 
+    plan = make_plan()
     contact = archive.contact_create(
         actor=people["hq.manager"], customer=plan.customer, name="李海东", position="采办经理"
+    )
+    other = archive.contact_create(
+        actor=people["hq.manager"], customer=plan.customer, name="周建华"
     )
     customer_plans.plan_row_add(
         actor=people["div1.cm"],
@@ -101,27 +106,59 @@ def test_contacts_made_are_counted_from_summarised_visits(make_plan, people) -> 
         our_person=people["div1.cm"],
         their_person=contact,
     )
-    for day, summarise in (
-        (date(2025, 2, 1), True),
-        (date(2025, 5, 1), True),
-        (date(2025, 6, 1), False),
-        (date(2024, 6, 1), True),
+    for day, theirs, ours in (
+        (date(2025, 2, 1), [contact], [people["div1.cm"]]),
+        (date(2025, 5, 1), [contact, other], [people["div1.cm"], people["div1.staff"]]),
+        (date(2025, 6, 1), [other], [people["div1.cm"]]),  # not with this contact
+        (date(2025, 7, 1), [contact], [people["div1.staff"]]),  # not with this person of ours
+        (date(2024, 6, 1), [contact], [people["div1.cm"]]),  # another year
     ):
-        visit = visits.visit_create(
+        reports.contact_report_create(
             actor=people["div1.cm"],
-            direction="incoming",
             customer=plan.customer,
-            theme="来访",
-            starts_on=day,
-            ends_on=day,
-            their_people=[contact],
-            our_people=[people["div1.cm"]],
+            key_persons=theirs,
+            our_people=ours,
+            kind="call",
+            contacted_on=day,
+            summary="电话沟通合作进展",
         )
-        if summarise:
-            visits.visit_summarise(actor=people["div1.cm"], visit=visit, version=1, summary="会谈")
+    visit = visits.visit_create(
+        actor=people["div1.cm"],
+        direction="incoming",
+        customer=plan.customer,
+        theme="来访",
+        starts_on=date(2025, 3, 1),
+        ends_on=date(2025, 3, 1),
+        their_people=[contact],
+        our_people=[people["div1.cm"]],
+    )
+    visits.visit_summarise(actor=people["div1.cm"], visit=visit, version=1, summary="会谈")
     row = contact_rows(plan).get()
-    assert row.contacts_made == 2  # this year's summarised visits only
+    assert row.contacts_made == 2  # this year's reports naming both; a visit needs its report
     assert row.position == "采办经理"
+
+
+def test_contact_counts_cost_one_query_however_many_rows(make_plan, people) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guanxi.customers import archive
+
+    plan = make_plan()
+    for n in range(6):
+        contact = archive.contact_create(
+            actor=people["hq.manager"], customer=plan.customer, name=f"联系人{n}"
+        )
+        customer_plans.plan_row_add(
+            actor=people["div1.cm"],
+            plan=plan,
+            kind=ContactPlanRow,
+            our_person=people["div1.cm"],
+            their_person=contact,
+        )
+    with CaptureQueriesContext(connection) as captured:
+        assert [row.contacts_made for row in contact_rows(plan)] == [0] * 6
+    assert len(captured) == 1
 
 
 def test_only_plan_writers_may_write_plans(make_customer, people) -> None:

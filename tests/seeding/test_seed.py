@@ -12,10 +12,12 @@ from django.db import transaction
 
 from guanxi.access.audit import verify
 from guanxi.access.models import AccessLogEntry, ChainHead
+from guanxi.access.scope import may_in_unit
 from guanxi.activities.models import Activity, ActivityStatus
 from guanxi.activities.services import COST_KIND
 from guanxi.approvals.models import Approval, Decision, Status, Step
 from guanxi.approvals.services import blocking
+from guanxi.contactreports.models import ContactReport
 from guanxi.customers.keys import name_key, pinyin_keys
 from guanxi.customers.models import (
     Contact,
@@ -65,6 +67,7 @@ LATER_TYPES = {
     "revenue_plan_rows": RevenuePlanRow,
     "campaigns": Campaign,
     "campaign_targets": CampaignTarget,
+    "contact_reports": ContactReport,
 }
 
 
@@ -103,6 +106,8 @@ def fingerprint() -> str:
         (RevenuePlanRow, ("id", "plan_id", "contract_amount", "win_rate", "margin", "profit")),
         (Campaign, ("id", "title", "starts_on", "ends_on", "status", "created_by_id")),
         (CampaignTarget, ("id", "campaign_id", "customer_id", "unit_id", "intent", "status")),
+        (ContactReport, ("id", "customer_id", "unit_id", "kind", "contacted_on", "created_by_id")),
+        (ContactReport.key_persons.through, ("contactreport_id", "contact_id")),
     ):
         for row in model.objects.order_by("pk").values_list(*fields):
             digest.update(repr(row).encode())
@@ -123,6 +128,11 @@ def test_tiny_profile_fills_every_table_with_the_planned_counts() -> None:
     assert AccessLogEntry.objects.count() == TINY.access_log
     assert Activity.objects.count() == TINY.activities
     assert Plan.objects.filter(status="accepted").exists()
+    # a contact report names a key person of its own customer, and its writer may write it
+    report = ContactReport.objects.order_by("-pk").first()
+    assert report is not None
+    assert {c.customer_id for c in report.key_persons.all()} == {report.customer_id}
+    assert may_in_unit(report.created_by, "contact_report.change", report.unit_id)
     for name, model in LATER_TYPES.items():
         assert model.objects.count() == planned[name] > 0, name
     # an activity is done by someone of its customer's line, at a customer of its unit

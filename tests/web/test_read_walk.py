@@ -36,6 +36,7 @@ DETAIL = {
     "keycustomers.visitplan": "keycustomers:visit-detail",
     "keycustomers.customerplan": "keycustomers:plan-detail",
     "keycustomers.campaign": "keycustomers:campaign-detail",
+    "contactreports.contactreport": "contactreports:report-detail",
 }
 # (page, record type) pairs where the page links records it does not read: it names them
 # beside the record it is about, whose read is registered.
@@ -52,6 +53,8 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("personal-request-detail", "customers.contact"): "the contact who asked",
     ("plan-detail", "customers.customer"): "the customers the plan's items name",
     ("keycustomers:follow-ups", "keycustomers.visitplan"): "the visit each follow-up came from",
+    ("contactreports:customer-timeline", "plans.plan"): "the plan each plan item belongs to",
+    ("contactreports:timeline-section", "plans.plan"): "the plan each plan item belongs to",
 }
 # Pages that name records only to say which record an entry concerns.
 NAMES_ONLY = {"access-log": "the read register names the records its entries concern"}

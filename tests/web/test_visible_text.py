@@ -98,6 +98,7 @@ REQUEST = _by("customers.PersonalDataRequest", "contact__customer__owning_unit")
 REPORT = _by("customers.MarketReport", "unit")
 ACTIVITY = _by("activities.Activity", "unit")
 APPROVAL = _by("approvals.Approval", "requesting_unit")
+CONTACT_REPORT = _by("contactreports.ContactReport", "unit")
 # url name -> where its parameters come from
 PARAMETERS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "customer-detail": CUSTOMER,
@@ -152,6 +153,11 @@ PARAMETERS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "keycustomers:target-add": CAMPAIGN,
     "keycustomers:campaign-step": _by("keycustomers.Campaign", "unit", step="launch"),
     "keycustomers:target-update": _by("keycustomers.CampaignTarget", "campaign__unit"),
+    "contactreports:report-detail": CONTACT_REPORT,
+    "contactreports:report-edit": CONTACT_REPORT,
+    "contactreports:customer-timeline": CUSTOMER,
+    "contactreports:timeline-section": CUSTOMER,
+    "contactreports:next-contact": CUSTOMER,
 }
 
 

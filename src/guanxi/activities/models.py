@@ -76,6 +76,8 @@ class Activity(models.Model):
             models.Index(fields=["unit", "-id"], name="activity_unit_id"),
             models.Index(fields=["status", "-id"], name="activity_status_id"),
             models.Index(fields=["date", "-id"], name="activity_date_id"),
+            # the customer's timeline: a customer's activities, newest first
+            models.Index(fields=["customer", "-date", "-id"], name="activity_customer_date"),
         ]
 
     def __str__(self) -> str:

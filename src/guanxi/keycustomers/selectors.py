@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
 from guanxi.access.scope import User, may, visible
+from guanxi.contactreports.selectors import contacts_made
 from guanxi.keycustomers.models import (
     Campaign,
     CampaignScope,
@@ -21,7 +21,6 @@ from guanxi.keycustomers.models import (
     FollowUpStatus,
     RevenuePlanRow,
     VisitPlan,
-    VisitStatus,
 )
 
 VISIT_UNIT = "customer__owning_unit"
@@ -73,24 +72,18 @@ def customer_plan_list(*, actor: User, year: int | None = None) -> QuerySet[Cust
 
 
 def contact_rows(plan: CustomerPlan) -> QuerySet[ContactPlanRow]:
-    """附表6 with the number of contacts made COUNTED from summarised visits of the plan's year
-    where both people took part — one correlated subquery, whatever the number of rows."""
-    made = (
-        VisitPlan.objects.filter(
-            customer_id=plan.customer_id,
-            status=VisitStatus.DONE,
-            starts_on__year=plan.year,
-            their_people=OuterRef("their_person_id"),
-            our_people=OuterRef("our_person_id"),
-        )
-        .order_by()
-        .values("customer_id")
-        .annotate(n=Count("id", distinct=True))
-        .values("n")[:1]
+    """附表6 with the number of contacts made COUNTED from the contact reports of the plan's year
+    that name both people (003 附表6 note: every contact gets a report) — one correlated
+    subquery, whatever the number of rows."""
+    made = contacts_made(
+        customer=plan.customer_id,
+        year=plan.year,
+        our_person=OuterRef("our_person_id"),
+        their_person=OuterRef("their_person_id"),
     )
     return (
         plan.contact_rows.select_related("our_person", "their_person")
-        .annotate(contacts_made=Coalesce(Subquery(made, output_field=IntegerField()), Value(0)))
+        .annotate(contacts_made=made)
         .order_by("our_person_id", "id")
     )
 

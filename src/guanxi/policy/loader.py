@@ -21,6 +21,7 @@ from guanxi.policy.schema import (
     ROLE_KEYS,
     ApprovalRule,
     ApprovalStep,
+    ContactKind,
     Dimension,
     Exports,
     Option,
@@ -46,6 +47,7 @@ TABLE_KEYS = {
     "sources": RULE_KEYS | {"level"},
     "plans": RULE_KEYS | {"periods", "submitted_by", "submit_days_before", "fields"},
     "approvals": RULE_KEYS | {"kind", "amount_above", "requester_kinds", "steps", "blocks"},
+    "contact_kinds": RULE_KEYS,
 }
 OPTIONAL_KEYS = {"approvals": {"amount_above", "requester_kinds", "blocks"}}
 SUBMIT_DAYS = range(0, 367)
@@ -775,6 +777,9 @@ def parse(text: str, path: Path) -> Policy:
         review=_build_review(data.get("review"), where, problems),
         security=_build_security(data.get("security"), where, problems),
         exports=_build_exports(data.get("exports"), where, problems),
+        contact_kinds={
+            str(raw.get("key")): ContactKind(**_rule_fields(raw)) for raw in tables["contact_kinds"]
+        },
     )
     kinds = set(policy.unit_kinds)
     policy = replace(

@@ -35,6 +35,9 @@ PERMISSIONS: dict[str, str] = {
     "campaign.view": "See product and service campaigns and their targets",
     "campaign.report": "Report target customers' intent and progress in a campaign",
     "campaign.publish": "Publish company-wide (HQ) or regional campaigns and see the roll-up",
+    "contact_report.view": "See the contact reports and customer timelines of one's own unit line",
+    "contact_report.change": "Write contact reports about contacts with customers of one's line",
+    "next_contact.set": "Set the date a customer of one's line is next to be contacted",
 }
 
 ROLE_KEYS = (
@@ -146,6 +149,12 @@ class Source(Rule):
 
 
 @dataclass(frozen=True)
+class ContactKind(Rule):
+    """A way of contacting a customer's key person (letter, call, meeting…) that a contact
+    report records (ACT-4; 003 附表6 note)."""
+
+
+@dataclass(frozen=True)
 class Review:
     """The quarterly archive review (CUS-13): what a complete archive holds, when information
     counts as stale, and how often the information administrator re-checks the archive."""
@@ -253,6 +262,7 @@ class Policy:
     exports: Exports = field(default_factory=Exports)
     plans: dict[str, PlanKind] = field(default_factory=dict)
     approvals: tuple[ApprovalRule, ...] = ()
+    contact_kinds: dict[str, ContactKind] = field(default_factory=dict)
 
     def root_kind(self) -> UnitKind:
         return next(kind for kind in self.unit_kinds.values() if not kind.parents)

@@ -29,6 +29,7 @@ from guanxi.customers.services import customer_create
 from guanxi.organisation import services as org
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
+from guanxi.seeding.contactreports_demo import load_contactreports_demo
 from guanxi.seeding.demo_org import (
     COSL_PEOPLE,
     COSL_UNITS,
@@ -158,9 +159,11 @@ def _load_demo(per_unit: int) -> dict[str, int]:
     load_archive(people)
     plans = load_plans(units, people)
     engagements = load_keycustomers_demo()
+    reports = load_contactreports_demo()
     return {
         "plans_created": plans,
         "visits": engagements["visits"],
+        "contact_reports": reports["contact_reports"],
         "units": len(units),
         "people": len(people),
         "customers_created": created,

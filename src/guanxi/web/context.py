@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         else ("keycustomers:campaign-list" if may(user, "campaign.view") else ""),
         "nav_plans": may(user, "plan.view"),
         "nav_activities": may(user, "activity.view"),
+        "nav_contact_reports": may(user, "contact_report.view"),
         "nav_approvals": may(user, "approval.view"),
         "nav_admin": user.is_staff,
     }

@@ -197,7 +197,7 @@ class CustomerPlanViewSet(
     mixins.UpdateModelMixin,
 ):
     """Annual customer plans 客户计划 (003 §14–16); the detail carries the contact plan with
-    contacts made counted from summarised visits, the action plan and the revenue plan."""
+    contacts made counted from contact reports, the action plan and the revenue plan."""
 
     model = k.CustomerPlan
     view_permission = "customer_plan.view"

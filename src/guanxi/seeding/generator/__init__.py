@@ -26,6 +26,7 @@ from guanxi.seeding.generator import (  # noqa: F401  # isort: skip
     archive,
     keycustomers,
     visits,
+    contactreports,
 )
 from guanxi.seeding.generator import bulk, common, planning
 from guanxi.seeding.generator.profiles import PROFILES, Profile

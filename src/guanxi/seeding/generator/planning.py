@@ -19,7 +19,7 @@ from guanxi.customers.models import (
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.plans.models import Plan, PlanItem
 from guanxi.policy.schema import Policy
-from guanxi.seeding.generator import archive, keycustomers, visits
+from guanxi.seeding.generator import archive, contactreports, keycustomers, visits
 from guanxi.seeding.generator.common import CONTACTS_PER_CUSTOMER, key_persons
 from guanxi.seeding.generator.customers import (
     STATUSES,
@@ -49,6 +49,7 @@ def planned(profile: Profile, policy: Policy | None = None) -> dict[str, int]:
         **archive.planned(profile, policy),
         **keycustomers.planned(profile, policy),
         **visits.planned(profile),
+        "contact_reports": contactreports.planned_reports(customers_n, len(policy.tiers_by_rank())),
     }
 
 
@@ -72,6 +73,7 @@ def sequences_models() -> list[type[Model]]:
         *archive.SEQUENCES,
         *keycustomers.SEQUENCES,
         *visits.SEQUENCES,
+        *contactreports.SEQUENCES,
     ]
 
 
