@@ -161,9 +161,11 @@ def fetch(
 
     `require` is a further permission the caller needs on the record (an edit page's
     `customer.change`): refused before registering, so a 403 leaves no read behind."""
+    if any(_beyond_range(value) for value in lookup.values()):
+        raise Http404  # no row has such an id; some drivers fail on it instead of finding none
     try:
         obj = visible(user, queryset, permission, unit_field).get(**lookup)
-    except (ObjectDoesNotExist, ValueError, TypeError) as error:
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError) as error:
         raise Http404 from error
     if not isinstance(user, Person):
         raise Http404
@@ -176,6 +178,14 @@ def fetch(
         address=client_address(request),
     )
     return obj
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+def _beyond_range(value: object) -> bool:
+    digits = (str(value) if isinstance(value, int | str) else "").lstrip("-")
+    return digits.isdigit() and (len(digits) > 19 or int(digits) > BIGINT_MAX)
 
 
 def acting_person(user: object) -> Person:
