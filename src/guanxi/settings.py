@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "guanxi.activities",
     "guanxi.outbox",
     "guanxi.keycustomers",
+    "guanxi.demands",
     "guanxi.web",
     "guanxi.api",
     "guanxi.seeding",
@@ -365,6 +366,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guanxi.access.chain_pending",
         "schedule": max(READ_CHAIN_SECONDS, 1.0),
         "options": {"expires": max(READ_CHAIN_SECONDS, 1.0)},
+    },
+    "escalate-complaints": {
+        "task": "guanxi.demands.escalate_breaches",
+        "schedule": float(os.environ.get("COMPLAINT_SWEEP_SECONDS", "60")),
+        "options": {"expires": 60.0},
     },
     "deliver-outbox": {
         "task": "guanxi.outbox.deliver_due",
