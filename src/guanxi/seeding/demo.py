@@ -29,6 +29,7 @@ from guanxi.customers.services import customer_create
 from guanxi.organisation import services as org
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
+from guanxi.seeding.demands_demo import load_demands_demo
 from guanxi.seeding.demo_org import (
     COSL_PEOPLE,
     COSL_UNITS,
@@ -158,7 +159,9 @@ def _load_demo(per_unit: int) -> dict[str, int]:
     load_archive(people)
     plans = load_plans(units, people)
     engagements = load_keycustomers_demo()
+    demands = load_demands_demo()
     return {
+        "demands": demands,
         "plans_created": plans,
         "visits": engagements["visits"],
         "units": len(units),
