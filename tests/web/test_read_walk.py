@@ -36,6 +36,10 @@ DETAIL = {
     "keycustomers.visitplan": "keycustomers:visit-detail",
     "keycustomers.customerplan": "keycustomers:plan-detail",
     "keycustomers.campaign": "keycustomers:campaign-detail",
+    "demands.demand": "demands:demand-detail",
+    "demands.complaint": "demands:complaint-detail",
+    "demands.monthlyreport": "demands:report-detail",
+    "demands.monthlysubmission": "demands:submission-detail",
 }
 # (page, record type) pairs where the page links records it does not read: it names them
 # beside the record it is about, whose read is registered.
