@@ -88,7 +88,7 @@ def test_a_breach_is_marked_and_escalated_to_the_units_manager_once(complaint) -
     assert complaints.escalate_breaches(now=after) == [complaint.pk]
     assert complaints.escalate_breaches(now=after) == []
     complaint.refresh_from_db()
-    assert complaint.breached and complaint.escalated_at == after
+    assert (complaint.breached, complaint.escalated_at) == (True, after)
     # BASE11 has no manager of its own: the nearest one above, the division's, is told
     assert list(Message.objects.values_list("recipient", flat=True)) == [
         "zhang.zhiqiang@example.cn"

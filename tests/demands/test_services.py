@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from guanxi.demands import services
 from guanxi.demands.models import Demand, DemandEvent, DemandStatus, StrategicFollower
@@ -42,13 +43,13 @@ def test_a_severity_outside_the_policy_is_refused(make_customer, make_demand) ->
 
 def test_a_due_date_before_the_demand_was_raised_is_refused(make_customer, make_demand) -> None:
     with pytest.raises(ValidationError) as refused:
-        make_demand(make_customer(), due_on=date.today() - timedelta(days=1))
+        make_demand(make_customer(), due_on=timezone.localdate() - timedelta(days=1))
     assert "due_on" in refused.value.message_dict
 
 
 def test_a_demand_raised_in_the_future_is_refused(make_customer, make_demand) -> None:
     with pytest.raises(ValidationError) as refused:
-        make_demand(make_customer(), raised_on=date.today() + timedelta(days=3))
+        make_demand(make_customer(), raised_on=timezone.localdate() + timedelta(days=3))
     assert "raised_on" in refused.value.message_dict
 
 
@@ -70,7 +71,7 @@ def test_another_lines_staff_cannot_register_a_demand(make_customer, people) -> 
             title="越线",
             description="不应成功",
             owner=people["div2.staff"],
-            due_on=date.today(),
+            due_on=timezone.localdate(),
         )
     assert Demand.objects.count() == 0
 
@@ -156,7 +157,7 @@ def test_a_demand_at_hq_cannot_go_higher(make_customer, make_demand, people) -> 
         title="总部出面",
         description="需总部领导出面协调",
         owner=people["hq.manager"],
-        due_on=date.today(),
+        due_on=timezone.localdate(),
     )
     with pytest.raises(ValidationError):
         services.demand_escalate(actor=people["hq.manager"], demand=demand, version=1, reason="x")

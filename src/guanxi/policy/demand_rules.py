@@ -65,7 +65,14 @@ def _rules(entries: Any, table: str, where: _Locator, problems: list[Problem]) -
                     f"clause {clause!r} must look like '000 §14.4' or '003 附表2'",
                 )
             )
-        rules[str(key)] = Rule(**{name: str(raw.get(name, "")) for name in RULE_KEYS})  # type: ignore[arg-type]
+        text = {name: str(raw.get(name, "")) for name in RULE_KEYS}
+        rules[str(key)] = Rule(
+            key=text["key"],
+            name_zh=text["name_zh"],
+            name_en=text["name_en"],
+            clause=text["clause"],
+            text=text["text"],
+        )
     return rules
 
 
@@ -132,7 +139,7 @@ def _number(
             )
         )
         return default
-    return value
+    return int(value)
 
 
 def build_demands(

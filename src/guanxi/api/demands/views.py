@@ -21,7 +21,7 @@ from rest_framework.serializers import BaseSerializer
 from guanxi.access.lists import register_list
 from guanxi.access.models import Channel
 from guanxi.access.register import client_address, read_of, register_reads
-from guanxi.access.scope import acting_person, may
+from guanxi.access.scope import acting_person, fetch, may
 from guanxi.api.demands import serializers as s
 from guanxi.api.listreads import RegistersListReads
 from guanxi.api.views import ScopedViewSet, _existing
@@ -102,11 +102,32 @@ class DemandViewSet(
     def _answer(self, demand: d.Demand) -> Response:
         return Response(self.get_serializer(self.base_queryset().get(pk=demand.pk)).data)
 
+    def _acted_on(self, *, escalate: bool = False) -> d.Demand:
+        """The demand an action changes: refused (403) before its read is registered."""
+        demand = self.get_queryset().filter(pk=id_or_none(self.kwargs["pk"]) or 0).first()
+        if demand is None:
+            raise Http404
+        actor = acting_person(self.request.user)
+        allowed = (
+            services.may_escalate(actor, demand)
+            if escalate
+            else may(actor, "demand.change", demand)
+        )
+        if not allowed:
+            raise PermissionDenied
+        register_reads(
+            actor=actor,
+            reads=[read_of(demand)],
+            channel=Channel.API,
+            address=client_address(self.request._request),
+        )
+        return demand
+
     @extend_schema(request=s.MoveSerializer, responses=s.DemandSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str | None = None) -> Response:
         """Take the demand in hand, resolve it (say how) or reopen it."""
-        demand = self.get_object()
+        demand = self._acted_on()
         form = s.MoveSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         done = services.demand_move(
@@ -118,7 +139,7 @@ class DemandViewSet(
     @action(detail=True, methods=["post"])
     def escalate(self, request: Request, pk: str | None = None) -> Response:
         """Escalate to the next level up with the reason (002 §8.1.2); owner or managers only."""
-        demand = self.get_object()
+        demand = self._acted_on(escalate=True)
         form = s.EscalateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         done = services.demand_escalate(
@@ -171,7 +192,15 @@ class ComplaintViewSet(
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         """The first answer given to the customer; the clock stops."""
-        complaint = self.get_object()
+        complaint = fetch(
+            request.user,
+            self.base_queryset(),
+            self.view_permission,
+            channel=Channel.API,
+            request=request,
+            require="complaint.change",
+            pk=self.kwargs["pk"],
+        )
         form = s.AnswerSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         done = complaints.complaint_answer(

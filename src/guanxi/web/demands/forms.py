@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.customers.models import Customer
 from guanxi.demands.models import ComplaintChannel, DemandStatus
-from guanxi.organisation.models import Person
+from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
 from guanxi.web.keycustomers.forms import AREA, DATE, LIST_LIMIT, VersionedForm
 
@@ -77,7 +77,9 @@ class MonthForm(forms.Form):
 
 
 class SubmissionOpenForm(MonthForm):
-    unit = forms.ModelChoiceField(queryset=None, label=_("Unit"))  # type: ignore[arg-type]
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Unit")
+    )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,12 +98,9 @@ class EntryForm(VersionedForm):
         super().__init__(*args, **kwargs)
         field = self.fields["customer"]
         field.queryset = customers  # type: ignore[attr-defined]
-        field.widget.choices = (
-            [("", "—")]
-            + [  # type: ignore[attr-defined]
-                (c.pk, c.name) for c in customers.order_by("name")[:LIST_LIMIT]
-            ]
-        )
+        field.widget.choices = [("", "—")] + [
+            (c.pk, c.name) for c in customers.order_by("name")[:LIST_LIMIT]
+        ]
 
 
 class PersonForm(forms.Form):

@@ -27,7 +27,7 @@ from guanxi.versioning import StaleVersion
 from guanxi.web.customer_io.views import xlsx_response
 from guanxi.web.demands import forms as f
 from guanxi.web.keycustomers.views import _refused, _require
-from guanxi.web.reads import page_read, record_read
+from guanxi.web.reads import find, page_read, record_read
 
 
 def _back() -> str:
@@ -166,7 +166,7 @@ def submission_open_page(request: HttpRequest) -> HttpResponse:
     return redirect("demands:submission-detail", pk=submission.pk)
 
 
-def _submission(request: HttpRequest, pk: int) -> d.MonthlySubmission:
+def _submission(request: HttpRequest, pk: int, require: str | None = None) -> d.MonthlySubmission:
     return fetch(
         request.user,
         d.MonthlySubmission.objects.select_related("unit", "submitted_by"),
@@ -174,6 +174,7 @@ def _submission(request: HttpRequest, pk: int) -> d.MonthlySubmission:
         channel=Channel.PAGE,
         request=request,
         unit_field="unit",
+        require=require,
         pk=pk,
     )
 
@@ -213,7 +214,7 @@ def submission_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submission_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _submission(request, pk)
+    submission = _submission(request, pk, require="monthly_report.submit")
     form = f.EntryForm(request.POST, customers=monthly.strategic_customers(submission.unit))
     back = reverse("demands:submission-detail", args=[pk])
     if not form.is_valid():
@@ -236,7 +237,7 @@ def submission_entry_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submission_submit_page(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _submission(request, pk)
+    submission = _submission(request, pk, require="monthly_report.submit")
     back = reverse("demands:submission-detail", args=[pk])
     try:
         monthly.submission_submit(
@@ -302,9 +303,10 @@ def _members(unit_ids: list[int]) -> list[Person]:
 @require_POST
 def follower_set_page(request: HttpRequest, pk: int) -> HttpResponse:
     actor = acting_person(request.user)
-    customer = fetch(
-        actor, Customer.objects.all(), "demand.view", channel=Channel.PAGE, request=request, pk=pk
-    )
+    customer = find(request, Customer.objects.all(), "demand.view", pk=pk)
+    if not may_in_unit(actor, "demand.assign", services.top_unit().pk):
+        raise PermissionDenied  # before the read is registered
+    record_read(request, [read_of(customer)], channel=Channel.PAGE)
     form = f.PersonForm(request.POST, people=Person.objects.filter(is_active=True))
     back = reverse("demands:liaisons")
     if not form.is_valid():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.access.models import Channel
+from guanxi.access.register import read_of
 from guanxi.access.scope import acting_person, fetch, may, visible
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import customer_get
@@ -30,7 +31,7 @@ from guanxi.params import int_param
 from guanxi.versioning import StaleVersion
 from guanxi.web.demands import forms as f
 from guanxi.web.keycustomers.views import _changes, _form_page, _refused, _require
-from guanxi.web.reads import page_read
+from guanxi.web.reads import find, page_read, record_read
 
 PAGE_SIZE = 25
 
@@ -181,7 +182,7 @@ def demand_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def demand_move_page(request: HttpRequest, pk: int) -> HttpResponse:
-    demand = _demand(request, pk)
+    demand = _demand(request, pk, require="demand.change")
     form = f.MoveForm(request.POST)
     back = reverse("demands:demand-detail", args=[pk])
     if not form.is_valid():
@@ -204,12 +205,13 @@ def demand_move_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def demand_escalate_page(request: HttpRequest, pk: int) -> HttpResponse:
     """First answer: a confirmation naming the level it goes to; the confirmed post escalates."""
-    demand = _demand(request, pk)
+    demand = find(request, d.Demand.objects.select_related("owning_unit"), "demand.view", pk=pk)
     actor = acting_person(request.user)
     form = f.EscalateForm(request.POST)
     back = reverse("demands:demand-detail", args=[pk])
     if not services.may_escalate(actor, demand):
-        raise PermissionDenied
+        raise PermissionDenied  # before the read is registered
+    record_read(request, [read_of(demand)], channel=Channel.PAGE)
     if not form.is_valid():
         return _refused(request, back, ValidationError(_("Say why the demand goes up a level.")))
     if not form.cleaned_data["confirmed"]:
@@ -243,13 +245,14 @@ def demand_escalate_page(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------ complaints
 
 
-def _complaint(request: HttpRequest, pk: int) -> d.Complaint:
+def _complaint(request: HttpRequest, pk: int, require: str | None = None) -> d.Complaint:
     return fetch(
         request.user,
         d.Complaint.objects.select_related("customer", "owning_unit", "answered_by"),
         "complaint.view",
         channel=Channel.PAGE,
         request=request,
+        require=require,
         pk=pk,
     )
 
@@ -325,11 +328,9 @@ def complaint_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_answer_page(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _complaint(request, pk)
+    complaint = _complaint(request, pk, require="complaint.change")
     form = f.AnswerForm(request.POST)
     back = reverse("demands:complaint-detail", args=[pk])
-    if not may(request.user, "complaint.change", complaint):
-        raise PermissionDenied
     if not form.is_valid():
         return _refused(request, back, ValidationError(_("Write the answer given.")))
     if not form.cleaned_data["confirmed"]:
