@@ -28,9 +28,8 @@ COVERS = {
     "api:complaint-list": "complaint",
     "api:complaint-detail": "complaint / complaint_change",
     "api:complaint-answer": "complaint_change",
-    "api:monthly-report-list": "demand (published) / publish (drafts)",
+    "api:monthly-report-list": "demand (published) / publish (drafts, generate)",
     "api:monthly-report-detail": "demand (published, own part) / publish",
-    "api:monthly-report-generate": "publish at HQ",
     "api:monthly-report-publish": "publish at HQ",
     "api:monthly-report-pdf": "demand + export",
     "api:monthly-report-xlsx": "demand + export",
@@ -251,7 +250,7 @@ def test_demands_routes(role, home, relation, people, units, make_customer, clie
         assert _last() == before
     assert client.get(f"/monthly-reports/{report.pk}/export.xlsx").status_code == draft_status
     assert client.get(f"/monthly-reports/{report.pk}/print.pdf").status_code == draft_status
-    generate = api.post("/api/v1/monthly-reports/generate/", {"month": "2026-03-01"})
+    generate = api.post("/api/v1/monthly-reports/", {"month": "2026-03-01"})
     assert generate.status_code == (201 if hq_publisher else 403)
     assert client.post("/monthly-reports/generate/", {"month": "2026-03"}).status_code == (
         302 if hq_publisher else 403

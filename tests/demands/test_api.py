@@ -146,12 +146,12 @@ def test_the_monthly_report_downloads_registered_and_watermarked(
     with time_machine.travel(NOW, tick=False):
         make_demand(make_customer("DIV1", tier="strategic"), raised_on=datetime.date(2026, 3, 2))
         generated = api_as("hq.manager").post(
-            "/api/v1/monthly-reports/generate/", {"month": "2026-03-01"}, format="json"
+            "/api/v1/monthly-reports/", {"month": "2026-03-01"}, format="json"
         )
         assert generated.status_code == 201, generated.content
         report = generated.json()
         future = api_as("hq.manager").post(
-            "/api/v1/monthly-reports/generate/", {"month": "2026-05-01"}, format="json"
+            "/api/v1/monthly-reports/", {"month": "2026-05-01"}, format="json"
         )
         assert future.status_code == 400
     before = _last()

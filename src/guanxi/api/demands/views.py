@@ -258,9 +258,9 @@ class MonthlyReportViewSet(
         return Response(s.MonthlyReportDetailSerializer(report, context=context).data)
 
     @extend_schema(request=s.GenerateSerializer, responses={201: s.MonthlyReportSerializer})
-    @action(detail=False, methods=["post"])
-    def generate(self, request: Request) -> Response:
-        """HQ generates (or regenerates) a month's report from the units' submissions."""
+    def create(self, request: Request) -> Response:
+        """HQ generates (or regenerates) a month's report from the units' submissions; a month
+        that has not begun is refused."""
         form = s.GenerateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         report = monthly.report_generate(
