@@ -247,6 +247,10 @@ SPECTACULAR_SETTINGS = {
         "RelationshipStateEnum": "guanxi.customers.models.RelationshipState",
         "ChannelEnum": "guanxi.access.models.Channel",
         "PlanKindEnum": "guanxi.plans.models.Kind",
+        "DemandStatusEnum": "guanxi.demands.models.DemandStatus",
+        "ComplaintStatusEnum": "guanxi.demands.models.ComplaintStatus",
+        "ComplaintChannelEnum": "guanxi.demands.models.ComplaintChannel",
+        "MonthlyReportStatusEnum": "guanxi.demands.models.ReportStatus",
     },
 }
 
