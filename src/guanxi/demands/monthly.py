@@ -29,7 +29,7 @@ from guanxi.demands.models import (
     SubmissionStatus,
 )
 from guanxi.demands.services import rules, top_unit
-from guanxi.keycustomers.models import VisitPlan
+from guanxi.keycustomers.models import VisitPlan, VisitStatus
 from guanxi.organisation.models import Person, Unit
 from guanxi.versioning import lock_current
 
@@ -152,6 +152,7 @@ def _rows(report: MonthlyReport, customer_ids: set[int]) -> list[ReportRow]:
         VisitPlan.objects.filter(
             customer_id__in=customer_ids, starts_on__gte=month, starts_on__lt=end
         )
+        .exclude(status=VisitStatus.CANCELLED)
         .order_by()
         .values("customer_id")
         .annotate(n=Count("id"))
