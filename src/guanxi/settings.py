@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "guanxi.keycustomers",
     "guanxi.contactreports",
     "guanxi.timeline",
+    "guanxi.demands",
     "guanxi.web",
     "guanxi.api",
     "guanxi.seeding",
@@ -248,6 +249,10 @@ SPECTACULAR_SETTINGS = {
         "RelationshipStateEnum": "guanxi.customers.models.RelationshipState",
         "ChannelEnum": "guanxi.access.models.Channel",
         "PlanKindEnum": "guanxi.plans.models.Kind",
+        "DemandStatusEnum": "guanxi.demands.models.DemandStatus",
+        "ComplaintStatusEnum": "guanxi.demands.models.ComplaintStatus",
+        "ComplaintChannelEnum": "guanxi.demands.models.ComplaintChannel",
+        "MonthlyReportStatusEnum": "guanxi.demands.models.ReportStatus",
     },
 }
 
@@ -367,6 +372,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guanxi.access.chain_pending",
         "schedule": max(READ_CHAIN_SECONDS, 1.0),
         "options": {"expires": max(READ_CHAIN_SECONDS, 1.0)},
+    },
+    "escalate-complaints": {
+        "task": "guanxi.demands.escalate_breaches",
+        "schedule": float(os.environ.get("COMPLAINT_SWEEP_SECONDS", "60")),
+        "options": {"expires": 60.0},
     },
     "deliver-outbox": {
         "task": "guanxi.outbox.deliver_due",

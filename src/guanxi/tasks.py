@@ -29,3 +29,12 @@ def chain_reads() -> int:
     from guanxi.access.register import chain_pending
 
     return chain_pending(wait=False)
+
+
+@app.task(name="guanxi.demands.escalate_breaches", ignore_result=True)
+def escalate_complaint_breaches() -> int:
+    """Mark complaints unanswered past their clock as breached and tell the unit's manager;
+    the conditional-UPDATE claim makes a rerun or a second worker escalate nothing twice."""
+    from guanxi.demands.complaints import escalate_breaches
+
+    return len(escalate_breaches())

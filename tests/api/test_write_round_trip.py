@@ -30,6 +30,8 @@ from rest_framework.test import APIClient
 from guanxi.activities import services as activities
 from guanxi.approvals import services as approvals
 from guanxi.contactreports import services as contact_reports
+from guanxi.demands import complaints, monthly
+from guanxi.demands import services as demand_services
 from guanxi.keycustomers import campaigns, customer_plans, visits
 from guanxi.keycustomers.models import ActionPlanRow, ContactPlanRow, RevenuePlanRow
 from guanxi.organisation.models import Person, Unit
@@ -239,7 +241,40 @@ def world(people, units, make_plan, make_customer) -> Iterator[World]:  # type: 
         )
         _customer_plan_rows(built)
         _contact_report(built)
+        _demands(built)
         yield built
+
+
+def _demands(world: World) -> None:
+    """A demand to edit and move, one to escalate, a complaint to answer, a report to publish."""
+    people, ids, customer = world.people, world.ids, world.planted.customer
+    writer = people["div1.manager"]
+
+    def demand(title: str) -> Any:
+        return demand_services.demand_create(
+            actor=writer,
+            customer=customer,
+            category="contract_risk",
+            severity="major",
+            title=title,
+            description="客户要求调整结算方式",
+            owner=people["div1.cm"],
+            raised_on=datetime.date(2026, 3, 1),
+            due_on=datetime.date(2026, 3, 31),
+        )
+
+    ids["demand"] = demand("结算方式调整")
+    ids["demand_to_escalate"] = demand("需总部协调")
+    ids["complaint"] = complaints.complaint_create(
+        actor=writer,
+        customer=customer,
+        received_at=datetime.datetime(2026, 3, 19, 9, 0, tzinfo=datetime.UTC),
+        channel="phone",
+        description="作业延误投诉",
+    )
+    ids["monthly_report"] = monthly.report_generate(
+        actor=people["hq.manager"], month=datetime.date(2026, 1, 1)
+    )
 
 
 # --------------------------------------------------------------------------- bodies
@@ -449,6 +484,7 @@ WRITERS = {
     "/api/v1/contact-plan-rows/": "div1.cm",
     "/api/v1/action-plan-rows/": "div1.cm",
     "/api/v1/revenue-plan-rows/": "div1.cm",
+    "/api/v1/monthly-reports/": "hq.manager",
 }
 
 # The record a PATCH /{id}/ changes, from the world.
@@ -466,6 +502,7 @@ PATCHED = {
     "/api/v1/plans/": "draft_plan",
     "/api/v1/revenue-plan-rows/": "revenue_row",
     "/api/v1/visit-plans/": "visit",
+    "/api/v1/demands/": "demand",
 }
 PLANTED = {
     "/api/v1/contacts/": "contact",
@@ -592,6 +629,34 @@ EXPLICIT: dict[tuple[str, str], Explicit] = {
         lambda w: {"file": _pdf()},
         lambda w, r: {"materials": [{"name": "备参.pdf"}]},
         multipart=True,
+    ),
+    ("post", "/api/v1/demands/{id}/move/"): Explicit(
+        "div1.manager",
+        "demand",
+        lambda w: {
+            "version": w.ids["demand"].version,
+            "status": "in_progress",
+            "comment": "已受理",
+        },
+        lambda w, r: {"status": "in_progress", "events": [{}, {"to_status": "in_progress"}]},
+    ),
+    ("post", "/api/v1/demands/{id}/escalate/"): Explicit(
+        "div1.manager",
+        "demand_to_escalate",
+        lambda w: {"version": w.ids["demand_to_escalate"].version, "reason": "超出事业部权限"},
+        lambda w, r: {"status": "escalated", "escalated_to": w.units["HQ"].pk},
+    ),
+    ("post", "/api/v1/complaints/{id}/answer/"): Explicit(
+        "div1.manager",
+        "complaint",
+        lambda w: {"version": w.ids["complaint"].version, "answer": "已电话致歉并说明原因"},
+        lambda w, r: {"status": "answered", "answer": "已电话致歉并说明原因"},
+    ),
+    ("post", "/api/v1/monthly-reports/{id}/publish/"): Explicit(
+        "hq.manager",
+        "monthly_report",
+        _v("monthly_report"),
+        lambda w, r: {"status": "published"},
     ),
     ("post", "/api/v1/personal-data-requests/{id}/complete/"): Explicit(
         "div1.manager",

@@ -22,6 +22,7 @@ AMBIGUOUS: dict[str, dict[str, set[str]]] = {
         "verb: open a plan": {"打开", "打开计划"},
         "personal data request state": {"待办理", "待处理"},
         "follow-up status": {"未完成", "待办"},
+        "demand status": {"待处理"},
     },
     "carried out": {
         "activity status": {"已开展", "已实施"},

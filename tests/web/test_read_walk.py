@@ -37,6 +37,10 @@ DETAIL = {
     "keycustomers.customerplan": "keycustomers:plan-detail",
     "keycustomers.campaign": "keycustomers:campaign-detail",
     "contactreports.contactreport": "contactreports:report-detail",
+    "demands.demand": "demands:demand-detail",
+    "demands.complaint": "demands:complaint-detail",
+    "demands.monthlyreport": "demands:report-detail",
+    "demands.monthlysubmission": "demands:submission-detail",
 }
 # (page, record type) pairs where the page links records it does not read: it names them
 # beside the record it is about, whose read is registered.

@@ -99,8 +99,29 @@ REPORT = _by("customers.MarketReport", "unit")
 ACTIVITY = _by("activities.Activity", "unit")
 APPROVAL = _by("approvals.Approval", "requesting_unit")
 CONTACT_REPORT = _by("contactreports.ContactReport", "unit")
+DEMAND = _by("demands.Demand", "owning_unit")
+COMPLAINT = _by("demands.Complaint", "owning_unit")
+MONTHLY = _by("demands.MonthlyReport", "unit")
+SUBMISSION = _by("demands.MonthlySubmission", "unit")
 # url name -> where its parameters come from
 PARAMETERS: dict[str, Callable[[], list[dict[str, Any]]]] = {
+    "demands:demand-detail": DEMAND,
+    "demands:demand-edit": DEMAND,
+    "demands:demand-move": DEMAND,
+    "demands:demand-escalate": DEMAND,
+    "demands:complaint-detail": COMPLAINT,
+    "demands:complaint-answer": COMPLAINT,
+    "demands:report-detail": MONTHLY,
+    "demands:report-pdf": MONTHLY,
+    "demands:report-xlsx": MONTHLY,
+    "demands:report-publish": MONTHLY,
+    "demands:submission-detail": SUBMISSION,
+    "demands:submission-entry": SUBMISSION,
+    "demands:submission-submit": SUBMISSION,
+    "demands:follower-set": _by("customers.Customer", "owning_unit"),
+    "demands:unit-contact-set": lambda: [
+        {"pk": pk} for pk in Unit.objects.order_by("-path").values_list("pk", flat=True)[:3]
+    ],
     "customer-detail": CUSTOMER,
     "customer-edit": CUSTOMER,
     "contact-create": CUSTOMER,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("v1/", include("guanxi.api.history.urls")),
     path("v1/", include("guanxi.api.keycustomers.urls")),
     path("v1/", include("guanxi.api.contactreports.urls")),
+    path("v1/", include("guanxi.api.demands.urls")),
     path("v1/", include("guanxi.api.plans.urls")),
     path("v1/", include("guanxi.api.photos.urls")),
     path("v1/", include(router.urls)),

@@ -729,6 +729,8 @@ def _build_exports(raw: Any, where: _Locator, problems: list[Problem]) -> Export
 
 def parse(text: str, path: Path) -> Policy:
     """Parse and validate policy text; raise PolicyError listing every problem found."""
+    from guanxi.policy.demand_rules import DEMAND_TABLES, build_complaints, build_demands
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -736,7 +738,8 @@ def parse(text: str, path: Path) -> Policy:
         raise PolicyError(path, [Problem(line, f"not valid TOML: {error}")]) from error
     where = _Locator(text)
     problems: list[Problem] = []
-    for key in sorted(set(data) - {"policy", "review", "security", "exports", *TABLE_KEYS}):
+    known = {"policy", "review", "security", "exports", "demands", "complaints", *DEMAND_TABLES}
+    for key in sorted(set(data) - known - set(TABLE_KEYS)):
         problems.append(Problem(where.entry(key), f"unknown section {key!r}"))
     header = data.get("policy", {})
     for key in ("key", "name_zh", "name_en", "source"):
@@ -786,6 +789,8 @@ def parse(text: str, path: Path) -> Policy:
         policy,
         plans=_build_plans(tables["plans"], kinds, where, problems),
         approvals=_build_approvals(tables["approvals"], kinds, where, problems),
+        demands=build_demands(data, set(policy.tiers), where, problems),
+        complaints=build_complaints(data, where, problems),
     )
     if policy.key and path.suffix == ".toml" and policy.key != path.stem:
         problems.append(

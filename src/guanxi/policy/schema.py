@@ -38,6 +38,15 @@ PERMISSIONS: dict[str, str] = {
     "contact_report.view": "See the contact reports and customer timelines of one's own unit line",
     "contact_report.change": "Write contact reports about contacts with customers of one's line",
     "next_contact.set": "Set the date a customer of one's line is next to be contacted",
+    "demand.view": "See customers' demands and complaints of one's own unit line",
+    "demand.change": "Register demands and move them through their handling",
+    "demand.escalate": "Escalate any demand of one's line to the next level up (owners may too)",
+    "demand.assign": "Name HQ's follow-up person per strategic customer and a unit's contact",
+    "complaint.view": "See customers' complaints and their 24-hour answer clock",
+    "complaint.change": "Register complaints and give their first answer",
+    "monthly_report.submit": "Submit one's unit's part of the monthly key-customer report",
+    "monthly_report.publish": "Generate and publish the monthly key-customer report (HQ)",
+    "monthly_report.export": "Print the monthly key-customer report as PDF and Excel (registered)",
 }
 
 ROLE_KEYS = (
@@ -247,6 +256,31 @@ class ApprovalRule(Rule):
 
 
 @dataclass(frozen=True)
+class DemandRules:
+    """Demands 诉求 (002 §8): which tiers the unit solves and escalates when beyond it (VIP,
+    §8.1.2), which are reported to HQ monthly by `monthly_due_day` (strategic, §8.1.1, §8.1.4),
+    and which severities are reported at once (紧急事项可随时上报)."""
+
+    categories: dict[str, Rule] = field(default_factory=dict)
+    severities: dict[str, Rule] = field(default_factory=dict)
+    report_tiers: tuple[str, ...] = ()
+    escalate_tiers: tuple[str, ...] = ()
+    urgent_severities: tuple[str, ...] = ()
+    monthly_due_day: int = 28
+    clause: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ComplaintRules:
+    """Complaints 投诉: the first answer is due `answer_hours` after receipt (001)."""
+
+    answer_hours: int = 24
+    clause: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Policy:
     key: str
     name_zh: str
@@ -263,6 +297,8 @@ class Policy:
     plans: dict[str, PlanKind] = field(default_factory=dict)
     approvals: tuple[ApprovalRule, ...] = ()
     contact_kinds: dict[str, ContactKind] = field(default_factory=dict)
+    demands: DemandRules = field(default_factory=DemandRules)
+    complaints: ComplaintRules = field(default_factory=ComplaintRules)
 
     def root_kind(self) -> UnitKind:
         return next(kind for kind in self.unit_kinds.values() if not kind.parents)

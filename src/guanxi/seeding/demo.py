@@ -30,6 +30,7 @@ from guanxi.organisation import services as org
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
 from guanxi.seeding.contactreports_demo import load_contactreports_demo
+from guanxi.seeding.demands_demo import load_demands_demo
 from guanxi.seeding.demo_org import (
     COSL_PEOPLE,
     COSL_UNITS,
@@ -160,7 +161,9 @@ def _load_demo(per_unit: int) -> dict[str, int]:
     plans = load_plans(units, people)
     engagements = load_keycustomers_demo()
     reports = load_contactreports_demo()
+    demands = load_demands_demo()
     return {
+        "demands": demands,
         "plans_created": plans,
         "visits": engagements["visits"],
         "contact_reports": reports["contact_reports"],

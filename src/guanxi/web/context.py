@@ -24,5 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_activities": may(user, "activity.view"),
         "nav_contact_reports": may(user, "contact_report.view"),
         "nav_approvals": may(user, "approval.view"),
+        "nav_demands": "demands:demand-list"
+        if may(user, "demand.view")
+        else ("demands:complaint-list" if may(user, "complaint.view") else ""),
         "nav_admin": user.is_staff,
     }
