@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "guanxi.activities",
     "guanxi.outbox",
     "guanxi.keycustomers",
+    "guanxi.feedback",
     "guanxi.web",
     "guanxi.api",
     "guanxi.seeding",

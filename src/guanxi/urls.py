@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("guanxi.web.plans.urls")),
     path("keycustomers/", include("guanxi.web.keycustomers.urls")),
     path("", include("guanxi.web.photos.urls")),
+    path("", include("guanxi.web.feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypedDict
 
+from guanxi.policy.feedback import build_feedback
 from guanxi.policy.schema import (
     APPROVAL_OWN_UNIT,
     DIMENSION_KEYS,
@@ -734,7 +735,7 @@ def parse(text: str, path: Path) -> Policy:
         raise PolicyError(path, [Problem(line, f"not valid TOML: {error}")]) from error
     where = _Locator(text)
     problems: list[Problem] = []
-    for key in sorted(set(data) - {"policy", "review", "security", "exports", *TABLE_KEYS}):
+    for key in sorted(set(data) - {"policy", "review", "security", "exports", "feedback", *TABLE_KEYS}):
         problems.append(Problem(where.entry(key), f"unknown section {key!r}"))
     header = data.get("policy", {})
     for key in ("key", "name_zh", "name_en", "source"):
@@ -775,6 +776,11 @@ def parse(text: str, path: Path) -> Policy:
         review=_build_review(data.get("review"), where, problems),
         security=_build_security(data.get("security"), where, problems),
         exports=_build_exports(data.get("exports"), where, problems),
+        feedback=build_feedback(
+            data.get("feedback"),
+            where,
+            lambda line, message: problems.append(Problem(line, message)),
+        ),
     )
     kinds = set(policy.unit_kinds)
     policy = replace(

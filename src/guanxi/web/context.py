@@ -23,5 +23,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_plans": may(user, "plan.view"),
         "nav_activities": may(user, "activity.view"),
         "nav_approvals": may(user, "approval.view"),
+        "nav_forms": may(user, "feedback.view"),
         "nav_admin": user.is_staff,
     }
