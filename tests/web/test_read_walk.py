@@ -36,6 +36,9 @@ DETAIL = {
     "keycustomers.visitplan": "keycustomers:visit-detail",
     "keycustomers.customerplan": "keycustomers:plan-detail",
     "keycustomers.campaign": "keycustomers:campaign-detail",
+    "feedback.visitrecord": "visit-record-detail",
+    "feedback.carerecord": "care-record-detail",
+    "feedback.seminarfeedback": "seminar-feedback-detail",
 }
 # (page, record type) pairs where the page links records it does not read: it names them
 # beside the record it is about, whose read is registered.
@@ -52,6 +55,9 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("personal-request-detail", "customers.contact"): "the contact who asked",
     ("plan-detail", "customers.customer"): "the customers the plan's items name",
     ("keycustomers:follow-ups", "keycustomers.visitplan"): "the visit each follow-up came from",
+    ("activity-detail", "feedback.visitrecord"): "the form that records the activity",
+    ("activity-detail", "feedback.carerecord"): "the form that records the activity",
+    ("activity-detail", "feedback.seminarfeedback"): "the form that records the activity",
 }
 # Pages that name records only to say which record an entry concerns.
 NAMES_ONLY = {"access-log": "the read register names the records its entries concern"}

@@ -37,6 +37,7 @@ from guanxi.seeding.demo_org import (
     UnitSpec,
     organisation,
 )
+from guanxi.seeding.feedback_demo import load_feedback_demo
 from guanxi.seeding.keycustomers_demo import load_keycustomers_demo
 from guanxi.seeding.names import credit_code, partner_name, pools_for, suffixes_for
 from guanxi.seeding.plans_demo import load_plans
@@ -158,7 +159,9 @@ def _load_demo(per_unit: int) -> dict[str, int]:
     load_archive(people)
     plans = load_plans(units, people)
     engagements = load_keycustomers_demo()
+    forms = load_feedback_demo()
     return {
+        "forms": forms,
         "plans_created": plans,
         "visits": engagements["visits"],
         "units": len(units),

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from guanxi.access.scope import visible, visible_units
 from guanxi.customers.models import Customer
@@ -125,8 +125,12 @@ class FormRecordForm(forms.Form):
         )
         self.fields["customer_list"] = _text("Main customers", area=True)
         for n in range(1, OPINIONS_MAX + 1):
-            self.fields[f"opinion_{n}"] = _text(f"Opinion {n}", area=True)
-            self.fields[f"opinion_unit_{n}"] = _text(f"Proposed by (opinion {n})")
+            opinion, unit = _text("Opinions", area=True), _text("Proposed by")
+            opinion.label = pgettext("activity form", "Opinion %(number)s") % {"number": n}
+            unit.label = pgettext("activity form", "Proposed by (opinion %(number)s)") % {
+                "number": n
+            }
+            self.fields[f"opinion_{n}"], self.fields[f"opinion_unit_{n}"] = opinion, unit
 
     def _initial(self, language: str) -> None:
         start = self.start
