@@ -54,12 +54,21 @@ def _record(people, units, make_customer, code: str) -> FormRecord:  # type: ign
 
     customer = make_customer(code)
     activity = Activity.objects.create(
-        unit=units[code], kind="visit", name="作业后回访", customer=customer,
-        date=timezone.localdate(), place="天津", created_by=people["hq.manager"],
+        unit=units[code],
+        kind="visit",
+        name="作业后回访",
+        customer=customer,
+        date=timezone.localdate(),
+        place="天津",
+        created_by=people["hq.manager"],
     )
     data = services.prefill(activity)
     return FormRecord.objects.create(
-        kind="visit", activity=activity, unit=units[code], customer=customer, date=data.date,
+        kind="visit",
+        activity=activity,
+        unit=units[code],
+        customer=customer,
+        date=data.date,
         created_by=people["hq.manager"],
     )
 

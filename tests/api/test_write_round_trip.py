@@ -471,7 +471,11 @@ def _form_values(w: World) -> dict[tuple[str, str], Any]:
 
 
 def _sign_body(kind: str) -> Callable[[World], dict[str, Any]]:
-    return lambda w: {"version": w.ids[f"{kind}_form"].version, "role": "visitor", "opinion": "满意"}
+    return lambda w: {
+        "version": w.ids[f"{kind}_form"].version,
+        "role": "visitor",
+        "opinion": "满意",
+    }
 
 
 def _signed(kind: str) -> Callable[[World, dict[str, Any]], dict[str, Any]]:
@@ -496,7 +500,7 @@ WRITERS = {
     "/api/v1/contact-plan-rows/": "div1.cm",
     "/api/v1/action-plan-rows/": "div1.cm",
     "/api/v1/revenue-plan-rows/": "div1.cm",
-    **{path: "div1.staff" for path in FORMS},
+    **dict.fromkeys(FORMS, "div1.staff"),
 }
 
 # The record a PATCH /{id}/ changes, from the world.

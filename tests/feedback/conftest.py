@@ -27,7 +27,11 @@ def make_activity(people, units, make_customer) -> Callable[..., Activity]:  # t
         activity = Activity.objects.create(
             unit=units[unit],
             kind=kind,
-            name={"visit": "渤海湾作业后服务回访", "care": "春节走访慰问", "seminar": "随钻测井技术交流会"}[kind],
+            name={
+                "visit": "渤海湾作业后服务回访",
+                "care": "春节走访慰问",
+                "seminar": "随钻测井技术交流会",
+            }[kind],
             customer=customer if customer is not None else make_customer(unit),
             date=timezone.localdate() - datetime.timedelta(days=days_ago),
             place="天津塘沽",
@@ -52,7 +56,9 @@ ALL_GOOD = {
 
 @pytest.fixture
 def make_record(people, make_activity) -> Callable[..., FormRecord]:  # type: ignore[no-untyped-def]
-    def make(kind: str = "visit", by: str = "div1.staff", unit: str = "DIV1", **changes: Any) -> FormRecord:
+    def make(
+        kind: str = "visit", by: str = "div1.staff", unit: str = "DIV1", **changes: Any
+    ) -> FormRecord:
         activity = make_activity(kind=kind, unit=unit, by=by)
         data = services.prefill(activity)
         data.visited_name, data.visited_position = "王志刚", "总工程师"

@@ -107,6 +107,8 @@ REQUEST = _by("customers.PersonalDataRequest", "contact__customer__owning_unit")
 REPORT = _by("customers.MarketReport", "unit")
 ACTIVITY = _by("activities.Activity", "unit")
 APPROVAL = _by("approvals.Approval", "requesting_unit")
+
+
 def _form_activities(kind: str) -> Callable[[], list[dict]]:
     """Activities of `kind`: with a form (the page leads to it) or without (the form to fill)."""
 

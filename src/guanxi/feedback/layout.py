@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import pgettext_lazy
 from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from guanxi.feedback.models import FormKind, SignatureRole
 
@@ -39,21 +39,48 @@ SEED_FORMS: dict[str, str] = {
 
 ROWS: dict[str, tuple[Row, ...]] = {
     FormKind.VISIT: (
-        (Cell("回访时间", "date", pgettext_lazy("activity form", "Visit date")), Cell("地点", "place", pgettext_lazy("activity form", "Place"))),
+        (
+            Cell("回访时间", "date", pgettext_lazy("activity form", "Visit date")),
+            Cell("地点", "place", pgettext_lazy("activity form", "Place")),
+        ),
         (Cell("客户单位名称", "customer", pgettext_lazy("activity form", "Customer unit")),),
         (
             Cell("访问对象", "visited_name", pgettext_lazy("activity form", "Person visited")),
             Cell("职务", "visited_position", pgettext_lazy("activity form", "Position")),
         ),
-        (Cell("联系电话", "phone", pgettext_lazy("activity form", "Phone")), Cell("手机", "mobile", pgettext_lazy("activity form", "Mobile"))),
+        (
+            Cell("联系电话", "phone", pgettext_lazy("activity form", "Phone")),
+            Cell("手机", "mobile", pgettext_lazy("activity form", "Mobile")),
+        ),
         (Cell("项目内容概述", "summary", pgettext_lazy("activity form", "Project summary")),),
-        (Cell("服务执行单位", "service_unit", pgettext_lazy("activity form", "Service executing unit")),),
-        (Cell("客户满意程度", "satisfaction", pgettext_lazy("activity form", "Customer satisfaction")),),
+        (
+            Cell(
+                "服务执行单位",
+                "service_unit",
+                pgettext_lazy("activity form", "Service executing unit"),
+            ),
+        ),
+        (
+            Cell(
+                "客户满意程度",
+                "satisfaction",
+                pgettext_lazy("activity form", "Customer satisfaction"),
+            ),
+        ),
         (Cell("客户评价", "ratings", pgettext_lazy("activity form", "Customer evaluation")),),
-        (Cell("客户要求、建议", "requests", pgettext_lazy("activity form", "Customer requests and suggestions")),),
+        (
+            Cell(
+                "客户要求、建议",
+                "requests",
+                pgettext_lazy("activity form", "Customer requests and suggestions"),
+            ),
+        ),
     ),
     FormKind.CARE: (
-        (Cell("实施时间", "date", pgettext_lazy("activity form", "Date carried out")), Cell("地点", "place", pgettext_lazy("activity form", "Place"))),
+        (
+            Cell("实施时间", "date", pgettext_lazy("activity form", "Date carried out")),
+            Cell("地点", "place", pgettext_lazy("activity form", "Place")),
+        ),
         (Cell("客户单位名称", "customer", pgettext_lazy("activity form", "Customer unit")),),
         (
             Cell("对方接待人", "visited_name", pgettext_lazy("activity form", "Their host")),
@@ -61,14 +88,29 @@ ROWS: dict[str, tuple[Row, ...]] = {
         ),
         (Cell("关怀内容概述", "summary", pgettext_lazy("activity form", "Summary of the care")),),
         (Cell("交流内容", "remarks", pgettext_lazy("activity form", "What was discussed")),),
-        (Cell("客户要求、建议", "requests", pgettext_lazy("activity form", "Customer requests and suggestions")),),
+        (
+            Cell(
+                "客户要求、建议",
+                "requests",
+                pgettext_lazy("activity form", "Customer requests and suggestions"),
+            ),
+        ),
     ),
     FormKind.SEMINAR: (
-        (Cell("实施时间", "date", pgettext_lazy("activity form", "Date carried out")), Cell("地 点", "place", pgettext_lazy("activity form", "Place"))),
+        (
+            Cell("实施时间", "date", pgettext_lazy("activity form", "Date carried out")),
+            Cell("地 点", "place", pgettext_lazy("activity form", "Place")),
+        ),
         (Cell("主办人", "organiser", pgettext_lazy("activity form", "Organiser")),),
         (Cell("主要内容", "summary", pgettext_lazy("activity form", "Main content")),),
         (Cell("主要目的", "purpose", pgettext_lazy("activity form", "Main purpose")),),
-        (Cell("参加客户个数", "customer_count", pgettext_lazy("activity form", "Number of customers attending")),),
+        (
+            Cell(
+                "参加客户个数",
+                "customer_count",
+                pgettext_lazy("activity form", "Number of customers attending"),
+            ),
+        ),
         (Cell("主要客户名单", "customer_list", pgettext_lazy("activity form", "Main customers")),),
         (Cell("意见", "opinions", pgettext_lazy("activity form", "Opinions")),),
     ),

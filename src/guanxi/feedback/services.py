@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -134,7 +133,9 @@ def _check_ratings(kind: str, data: FormData, errors: dict[str, str]) -> None:
             "names": _rating_names()
         }
     if not isinstance(data.ratings, dict) or any(
-        not isinstance(value, str) or scale.dimension(str(key)) is None or scale.rating(value) is None
+        not isinstance(value, str)
+        or scale.dimension(str(key)) is None
+        or scale.rating(value) is None
         for key, value in data.ratings.items()
     ):
         errors["ratings"] = _(
@@ -204,8 +205,10 @@ def _check_activity(actor: Person, kind: str, activity: Activity) -> None:
         raise PermissionDenied(_("Only the executing unit fills in the form of its activity."))
     if activity.kind != kind:
         raise ValidationError(
-            {"activity": _("This is a %(kind)s activity; fill in its own form.")
-             % {"kind": activity.get_kind_display()}}
+            {
+                "activity": _("This is a %(kind)s activity; fill in its own form.")
+                % {"kind": activity.get_kind_display()}
+            }
         )
     if activity.status not in DONE:
         raise ValidationError(
@@ -257,7 +260,7 @@ def void_signatures(*, actor: Person, record: FormRecord) -> int:
 @transaction.atomic
 def record_update(*, actor: Person, record: FormRecord, version: int, data: FormData) -> FormRecord:
     """Correct the form; a change of content voids the signatures given over the old one."""
-    locked: Any = lock_current(type(record), record.pk, version)
+    locked: FormRecord = lock_current(type(record), record.pk, version)
     if not policies.may_edit(actor, locked):
         raise PermissionDenied(_("This is a copy; only the executing unit changes the original."))
     _check(actor, locked.kind, data)

@@ -29,7 +29,9 @@ def _options(raw: dict[str, Any], name: str, where: Where, report: Problems) -> 
     line = where.key("feedback", None, name)
     entries = raw.get(name)
     if not isinstance(entries, list) or len(entries) < 2:
-        report(line, f"[feedback] {name!r} must be a list of at least two {{key, name_zh, name_en}}")
+        report(
+            line, f"[feedback] {name!r} must be a list of at least two {{key, name_zh, name_en}}"
+        )
         return ()
     options: list[Option] = []
     for entry in entries:

@@ -735,7 +735,9 @@ def parse(text: str, path: Path) -> Policy:
         raise PolicyError(path, [Problem(line, f"not valid TOML: {error}")]) from error
     where = _Locator(text)
     problems: list[Problem] = []
-    for key in sorted(set(data) - {"policy", "review", "security", "exports", "feedback", *TABLE_KEYS}):
+    for key in sorted(
+        set(data) - {"policy", "review", "security", "exports", "feedback", *TABLE_KEYS}
+    ):
         problems.append(Problem(where.entry(key), f"unknown section {key!r}"))
     header = data.get("policy", {})
     for key in ("key", "name_zh", "name_en", "source"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,12 @@ from guanxi.seeding.demo_org import Cast
 
 # (kind, days ago, activity name, summary)
 SCHEDULE = [
-    ("visit", 340, "作业结束后服务回访", "渤中区块完井作业结束后回访，了解客户对作业质量与进度的评价"),
+    (
+        "visit",
+        340,
+        "作业结束后服务回访",
+        "渤中区块完井作业结束后回访，了解客户对作业质量与进度的评价",
+    ),
     ("care", 300, "春节走访慰问", "春节前走访客户单位领导，转达节日问候，交流来年合作设想"),
     ("visit", 250, "年中服务回访", "随钻测井服务半年回访，收集对现场人员与设备的意见"),
     ("seminar", 200, "海上钻完井新技术交流会", "介绍旋转导向与控压钻井新技术及应用案例"),
@@ -54,7 +60,9 @@ def _approve(activity: Activity) -> None:
     for approval in approvals.subject_status(subject=activity).values():
         while approval.status == Status.PENDING:
             step = approval.steps.filter(decision="pending").order_by("position").first()
-            member = Membership.objects.filter(unit=step.unit, role=step.role).first() if step else None
+            member = (
+                Membership.objects.filter(unit=step.unit, role=step.role).first() if step else None
+            )
             if member is None:
                 return
             approval = approvals.approval_decide(
@@ -62,10 +70,17 @@ def _approve(activity: Activity) -> None:
             )
 
 
-def _activity(unit: Unit, staff: Person, customer: Customer, kind: str, day: datetime.date, name: str) -> Activity:
+def _activity(
+    unit: Unit, staff: Person, customer: Customer, kind: str, day: datetime.date, name: str
+) -> Activity:
     data = activities.ActivityData(
-        name=name, date=day, place=customer.address[:200] or unit.name, customer=customer,
-        our_people=[staff], cost=Decimal("3800"), result="客户对我方服务总体满意",
+        name=name,
+        date=day,
+        place=customer.address[:200] or unit.name,
+        customer=customer,
+        our_people=[staff],
+        cost=Decimal("3800"),
+        result="客户对我方服务总体满意",
     )
     activity = activities.activity_record(actor=staff, unit=unit, kind=kind, data=data)
     if activity.status == ActivityStatus.REQUESTED:
@@ -82,29 +97,42 @@ def _form(staff: Person, activity: Activity, summary: str, rng: random.Random) -
     person = Contact.objects.filter(customer=activity.customer, is_key=True).order_by("id").first()
     if person is not None:
         data.visited_person, data.visited_name = person, person.name
-        data.visited_position, data.phone, data.mobile = person.position, person.phone, person.mobile
+        data.visited_position, data.phone, data.mobile = (
+            person.position,
+            person.phone,
+            person.mobile,
+        )
         data.key_persons = [person]
     data.summary = summary
     scale = current_policy().feedback
     keys = [o.key for o in scale.ratings]
     if activity.kind == "visit":
         data.satisfaction = rng.choice(keys[1:])
-        data.ratings = {d.key: rng.choice(keys[-2:] if rng.random() < 0.8 else keys) for d in scale.dimensions}
+        data.ratings = {
+            d.key: rng.choice(keys[-2:] if rng.random() < 0.8 else keys) for d in scale.dimensions
+        }
         data.requests = rng.choice(REQUESTS)
     elif activity.kind == "care":
-        data.remarks = {scale.dimensions[0].key: "对近期作业进度表示认可", scale.dimensions[1].key: "现场人员服务主动"}
+        data.remarks = {
+            scale.dimensions[0].key: "对近期作业进度表示认可",
+            scale.dimensions[1].key: "现场人员服务主动",
+        }
         data.requests = rng.choice(REQUESTS)
     else:
         data.purpose, data.customer_count = "推介新技术，收集客户需求", rng.randint(8, 30)
-        data.customer_list, data.opinions = activity.customer.name, OPINIONS[: rng.randint(1, 3)]
+        data.customer_list = activity.customer.name if activity.customer else ""
+        data.opinions = OPINIONS[: rng.randint(1, 3)]
     return feedback.record_create(actor=staff, kind=activity.kind, activity=activity, data=data)
 
 
 def _sign(record: FormRecord, staff: Person, manager: Person | None, step: int) -> None:
-    def sign(actor: Person, role: str, **extra: str) -> None:
+    def sign(actor: Person, role: str, **extra: Any) -> None:
         record.refresh_from_db()
         signing.record_sign(
-            actor=actor, record=record, version=record.version, data=signing.SignData(role=role, **extra)
+            actor=actor,
+            record=record,
+            version=record.version,
+            data=signing.SignData(role=role, **extra),
         )
 
     if record.kind == "visit":
@@ -139,7 +167,11 @@ def load_feedback_demo() -> int:
     made = 0
     for unit in cast.units.values():
         staff = cast.member(
-            unit, "feedback.change", "activity.change", "customer.view", lacking="feedback.sign_manager"
+            unit,
+            "feedback.change",
+            "activity.change",
+            "customer.view",
+            lacking="feedback.sign_manager",
         )
         customers = list(Customer.objects.filter(owning_unit=unit).order_by("id")[:4])
         if staff is None or not customers:
@@ -150,7 +182,9 @@ def load_feedback_demo() -> int:
         )
         for step, (kind, days, name, summary) in enumerate(SCHEDULE):
             customer = customers[step % len(customers)]
-            activity = _activity(unit, staff, customer, kind, today - datetime.timedelta(days=days), name)
+            activity = _activity(
+                unit, staff, customer, kind, today - datetime.timedelta(days=days), name
+            )
             record = _form(staff, activity, summary, rng)
             _sign(record, staff, manager, step)
             if step == 0:

@@ -24,12 +24,12 @@ from guanxi.access.models import Channel
 from guanxi.access.scope import acting_person
 from guanxi.api.feedback import serializers as s
 from guanxi.api.views import CHANGES, ScopedViewSet
+from guanxi.documents.pdf import pdf_response
 from guanxi.feedback import selectors, services, signing
 from guanxi.feedback.documents import form_pdf
-from guanxi.feedback.models import FormKind, FormRecord, VisitRecord, CareRecord, SeminarFeedback
+from guanxi.feedback.models import CareRecord, FormKind, FormRecord, SeminarFeedback, VisitRecord
 from guanxi.organisation.models import Person
 from guanxi.params import int_param
-from guanxi.documents.pdf import pdf_response
 
 FORM_FIELDS = [f.name for f in dataclass_fields(services.FormData)]
 
@@ -125,6 +125,7 @@ class FormViewSet(
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         attrs = dict(serializer.validated_data)
         record = serializer.instance
+        assert record is not None  # noqa: S101 - an update always has its instance
         serializer.instance = services.record_update(
             actor=acting_person(self.request.user),
             record=record,
@@ -146,9 +147,7 @@ class FormViewSet(
             actor=actor,
             record=record,
             version=attrs.pop("version"),
-            data=signing.SignData(
-                **attrs, signer=None if signer is None else Person(pk=signer)
-            ),
+            data=signing.SignData(**attrs, signer=None if signer is None else Person(pk=signer)),
         )
         fresh = selectors.record_get(
             actor=actor, kind=self.kind, pk=pk, channel=Channel.API, request=request

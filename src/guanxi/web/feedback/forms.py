@@ -69,7 +69,10 @@ class FormRecordForm(forms.Form):
             required=False,
             empty_value=None,
             widget=SELECT,
-            choices=[("", "—"), *customers.order_by("name").values_list("id", "name")[:CHOICES_CAP]],
+            choices=[
+                ("", "—"),
+                *customers.order_by("name").values_list("id", "name")[:CHOICES_CAP],
+            ],
         )
         visit = kind == FormKind.VISIT
         self.fields["visited_name"] = _text("Person visited" if visit else "Their host")
@@ -134,9 +137,21 @@ class FormRecordForm(forms.Form):
 
     def _initial(self, language: str) -> None:
         start = self.start
-        for name in ("date", "place", "visited_name", "visited_position", "phone", "mobile",
-                     "summary", "purpose", "organiser", "customer_count", "customer_list",
-                     "requests", "satisfaction"):
+        for name in (
+            "date",
+            "place",
+            "visited_name",
+            "visited_position",
+            "phone",
+            "mobile",
+            "summary",
+            "purpose",
+            "organiser",
+            "customer_count",
+            "customer_list",
+            "requests",
+            "satisfaction",
+        ):
             if name in self.fields:
                 self.initial.setdefault(name, getattr(start, name))
         if "customer" in self.fields and start.customer is not None:
@@ -154,8 +169,19 @@ class FormRecordForm(forms.Form):
     def data_for_service(self) -> FormData:
         """The starting form with what was written; choices resolved within the actor's line."""
         data, clean = self.start, self.cleaned_data
-        for name in ("date", "place", "visited_name", "visited_position", "phone", "mobile",
-                     "summary", "purpose", "organiser", "customer_list", "requests"):
+        for name in (
+            "date",
+            "place",
+            "visited_name",
+            "visited_position",
+            "phone",
+            "mobile",
+            "summary",
+            "purpose",
+            "organiser",
+            "customer_list",
+            "requests",
+        ):
             if name in self.fields:
                 setattr(data, name, clean.get(name) or ("" if name != "date" else data.date))
         if "customer_count" in self.fields:
@@ -170,11 +196,15 @@ class FormRecordForm(forms.Form):
         if "satisfaction" in self.fields:
             data.satisfaction = clean.get("satisfaction") or ""
             data.ratings = {
-                d.key: clean[f"rating_{d.key}"] for d in scale.dimensions if clean.get(f"rating_{d.key}")
+                d.key: clean[f"rating_{d.key}"]
+                for d in scale.dimensions
+                if clean.get(f"rating_{d.key}")
             }
         if self.kind == FormKind.CARE:
             data.remarks = {
-                d.key: clean[f"remark_{d.key}"] for d in scale.dimensions if clean.get(f"remark_{d.key}")
+                d.key: clean[f"remark_{d.key}"]
+                for d in scale.dimensions
+                if clean.get(f"remark_{d.key}")
             }
         if self.kind == FormKind.SEMINAR:
             data.opinions = [
@@ -187,14 +217,20 @@ class FormRecordForm(forms.Form):
     def _set_customer(self, data: FormData, customer_id: int | None) -> None:
         """A changed customer drops the people and links of the previous one."""
         customer = (
-            visible(self.actor, Customer.objects.filter(pk=customer_id), "feedback.change", "owning_unit").first()
+            visible(
+                self.actor,
+                Customer.objects.filter(pk=customer_id),
+                "feedback.change",
+                "owning_unit",
+            ).first()
             if customer_id
             else None
         )
         if customer_id and customer is None:
-            raise ValidationError({"customer": _("This customer is outside your organisation line.")})
+            raise ValidationError(
+                {"customer": _("This customer is outside your organisation line.")}
+            )
         if (customer.pk if customer else None) != (data.customer.pk if data.customer else None):
             data.visited_person, data.operation, data.dealing = None, None, None
             data.key_persons = []
         data.customer = customer
-

@@ -38,7 +38,7 @@ from guanxi.web.reads import page_read, record_read
 
 PAGE_SIZE = 25
 # url prefix and route name of each kind (GLOSSARY: /visit-records/ …)
-ROUTES = {
+ROUTES: dict[str, tuple[str, str]] = {
     FormKind.VISIT: ("visit-records", "visit-record"),
     FormKind.CARE: ("care-records", "care-record"),
     FormKind.SEMINAR: ("seminar-feedback", "seminar-feedback"),
@@ -53,7 +53,9 @@ def _filters(request: HttpRequest) -> selectors.FormFilters:
     return selectors.FormFilters(
         customer=int_param(request.GET, "customer"),
         unit=int_param(request.GET, "unit"),
-        date_from=parse_date(request.GET.get("from", "")[:10] or "") if request.GET.get("from") else None,
+        date_from=parse_date(request.GET.get("from", "")[:10] or "")
+        if request.GET.get("from")
+        else None,
         date_to=parse_date(request.GET.get("to", "")[:10] or "") if request.GET.get("to") else None,
     )
 
@@ -87,7 +89,12 @@ def list_page(request: HttpRequest, kind: str) -> HttpResponse:
 def _activity(request: HttpRequest, kind: str, pk: int) -> Activity:
     actor = acting_person(request.user)
     try:
-        activity = visible(actor, Activity.objects.select_related("unit", "customer", "plan_item"), "activity.view", "unit").get(pk=pk)
+        activity = visible(
+            actor,
+            Activity.objects.select_related("unit", "customer", "plan_item"),
+            "activity.view",
+            "unit",
+        ).get(pk=pk)
     except (ObjectDoesNotExist, ValueError) as error:
         raise Http404 from error
     if not policies.owns_unit(actor, activity.unit_id):
@@ -145,9 +152,13 @@ def _places(actor: Any, record: FormRecord, slots: list[Any]) -> list[dict[str, 
             if SignatureRole.VISITOR not in signed:
                 reason = _("The visitor signs before the marketing manager.")
             elif not policies.may_sign_as_manager(actor, record):
-                reason = _("Only the marketing manager of the executing unit or the unit above signs here.")
+                reason = _(
+                    "Only the marketing manager of the executing unit or the unit above signs here."
+                )
         elif not owner:
-            reason = _("Only a visitor named on the form, of the executing unit, signs or records here.")
+            reason = _(
+                "Only a visitor named on the form, of the executing unit, signs or records here."
+            )
         shown.append({"slot": slot, "reason": reason})
     return shown
 
@@ -155,7 +166,9 @@ def _places(actor: Any, record: FormRecord, slots: list[Any]) -> list[dict[str, 
 @login_required
 def detail_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     actor = acting_person(request.user)
-    record = selectors.record_get(actor=actor, kind=kind, pk=pk, channel=Channel.PAGE, request=request)
+    record = selectors.record_get(
+        actor=actor, kind=kind, pk=pk, channel=Channel.PAGE, request=request
+    )
     signatures = selectors.signatures_of(record)
     shown = sheet(record, signatures, request.LANGUAGE_CODE)
     return render(
