@@ -77,7 +77,7 @@ def test_an_activity_awaiting_approval_gets_no_form_yet(people, make_activity) -
 
 def test_an_activity_has_one_form(people, make_record) -> None:  # type: ignore[no-untyped-def]
     record = make_record()
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="该活动已有记录表"):
         services.record_create(
             actor=people["div1.staff"],
             kind="visit",
@@ -144,7 +144,7 @@ def test_seminar_feedback_holds_up_to_five_opinions(people, make_record) -> None
     record = make_record(kind="seminar")
     data = services.prefill(record.activity)
     data.opinions = [{"text": f"意见{n}", "unit": "研究院"} for n in range(6)]
-    with pytest.raises(ValidationError, match="five"):
+    with pytest.raises(ValidationError, match="最多填写五条意见"):
         services.record_update(actor=people["div1.staff"], record=record, version=1, data=data)
 
 
@@ -185,7 +185,7 @@ def test_a_drawing_that_is_not_a_png_is_refused(people, make_record) -> None:  #
 def test_signing_twice_is_refused(people, make_record) -> None:  # type: ignore[no-untyped-def]
     record = make_record()
     _sign(record, people["div1.staff"], "visitor")
-    with pytest.raises(ValidationError, match="already signed"):
+    with pytest.raises(ValidationError, match="已经签字"):
         _sign(record, people["div1.staff"], "visitor")
     assert Signature.objects.count() == 1
 
@@ -201,7 +201,7 @@ def test_signing_for_someone_else_is_refused(people, make_record) -> None:  # ty
 
 def test_the_manager_cannot_sign_before_the_visitor(people, make_record) -> None:  # type: ignore[no-untyped-def]
     record = make_record()
-    with pytest.raises(ValidationError, match="visitor signs before"):
+    with pytest.raises(ValidationError, match="访问人签字后"):
         _sign(record, people["div1.manager"], "manager")
     record.refresh_from_db()
     assert (record.version, record.manager_opinion) == (1, "")
@@ -218,7 +218,7 @@ def test_a_role_that_may_not_sign_as_manager_is_refused(people, make_record) -> 
 
 def test_a_care_record_has_no_place_for_the_customers_confirmation(people, make_record) -> None:  # type: ignore[no-untyped-def]
     record = make_record(kind="care")
-    with pytest.raises(ValidationError, match="no place"):
+    with pytest.raises(ValidationError, match="没有这一签字栏"):
         _sign(record, people["div1.staff"], "customer", method="paper", signer_name="王")
 
 
