@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "guanxi.contactreports",
     "guanxi.timeline",
     "guanxi.demands",
+    "guanxi.feedback",
     "guanxi.web",
     "guanxi.api",
     "guanxi.seeding",

@@ -242,6 +242,7 @@ def world(people, units, make_plan, make_customer) -> Iterator[World]:  # type: 
         _customer_plan_rows(built)
         _contact_report(built)
         _demands(built)
+        _forms(built)
         yield built
 
 
@@ -275,6 +276,35 @@ def _demands(world: World) -> None:
     ids["monthly_report"] = monthly.report_generate(
         actor=people["hq.manager"], month=datetime.date(2026, 1, 1)
     )
+
+
+def _forms(world: World) -> None:
+    """A form of each kind (000 附表一–三), each recording a carried-out activity of DIV1."""
+    from guanxi.activities.models import Activity
+    from guanxi.feedback import services as feedback
+
+    staff = world.people["div1.staff"]
+    for kind in ("visit", "care", "seminar"):
+        activity = Activity.objects.create(
+            unit=world.units["DIV1"],
+            kind=kind,
+            name="作业后回访",
+            customer=world.planted.customer,
+            date=datetime.date(2026, 3, 2),
+            created_by=staff,
+        )
+        activity.our_people.set([staff])
+        world.ids[f"{kind}_form"] = feedback.record_create(
+            actor=staff, kind=kind, activity=activity, data=feedback.prefill(activity)
+        )
+        world.ids[f"{kind}_activity"] = Activity.objects.create(
+            unit=world.units["DIV1"],
+            kind=kind,
+            name="待填写",
+            customer=world.planted.customer,
+            date=datetime.date(2026, 3, 3),
+            created_by=staff,
+        )
 
 
 # --------------------------------------------------------------------------- bodies
@@ -386,6 +416,7 @@ class Bodies:
             ("/api/v1/contact-reports/", "kind"): "meeting",
             ("/api/v1/next-contacts/", "next_contact_on"): "2026-04-15",
             ("/api/v1/next-contacts/", "version"): 0,
+            **_form_values(w),
         }
         collection = path.split("{id}")[0]
         if (path, name) in PATCH_VALUES:
@@ -470,6 +501,50 @@ def _read_back(client: APIClient, collection: str, pk: int, detail: bool) -> dic
 
 # --------------------------------------------------------------------------- the operations
 
+# The activity forms (000 附表一–三): collection -> kind.
+FORMS = {
+    "/api/v1/visit-records/": "visit",
+    "/api/v1/care-records/": "care",
+    "/api/v1/seminar-feedback/": "seminar",
+}
+
+
+def _form_values(w: World) -> dict[tuple[str, str], Any]:
+    """What each form's kind accepts: the policy's ratings on the visit record, remarks on
+    the care record, opinions on the seminar feedback; a fresh carried-out activity each."""
+    values: dict[tuple[str, str], Any] = {}
+    for path, kind in FORMS.items():
+        values[(path, "activity")] = w.ids[f"{kind}_activity"].pk
+        values[(path, "satisfaction")] = "good" if kind == "visit" else ""
+        values[(path, "ratings")] = {"quality": "good", "staff": "fair"} if kind == "visit" else {}
+        values[(path, "remarks")] = {"attitude": "服务主动"} if kind == "care" else {}
+        values[(path, "opinions")] = (
+            [{"text": "希望增加现场演示", "unit": "工程技术部"}] if kind == "seminar" else []
+        )
+        values[(path, "visited_person")] = w.planted.contact.pk
+        values[(path, "key_persons")] = [w.planted.contact.pk]
+        values[(path, "service_unit")] = w.units["DIV1"].pk
+        values[(path, "operation")] = w.planted.operation.pk
+        values[(path, "our_people")] = [w.people["div1.staff"].pk]
+    return values
+
+
+def _sign_body(kind: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {
+        "version": w.ids[f"{kind}_form"].version,
+        "role": "visitor",
+        "opinion": "满意",
+    }
+
+
+def _signed(kind: str) -> Callable[[World, dict[str, Any]], dict[str, Any]]:
+    """A signature is an act on the form: it moves on one version and lists the signer."""
+    return lambda w, r: {
+        "version": w.ids[f"{kind}_form"].version + 1,
+        "signatures": [{"role": "visitor", "signer": w.people["div1.staff"].pk}],
+    }
+
+
 # Who may write where (the first role that may); the rest write as the division manager.
 WRITERS = {
     "/api/v1/units/": "admin",
@@ -485,6 +560,7 @@ WRITERS = {
     "/api/v1/action-plan-rows/": "div1.cm",
     "/api/v1/revenue-plan-rows/": "div1.cm",
     "/api/v1/monthly-reports/": "hq.manager",
+    **dict.fromkeys(FORMS, "div1.staff"),
 }
 
 # The record a PATCH /{id}/ changes, from the world.
@@ -503,6 +579,7 @@ PATCHED = {
     "/api/v1/revenue-plan-rows/": "revenue_row",
     "/api/v1/visit-plans/": "visit",
     "/api/v1/demands/": "demand",
+    **{path: f"{kind}_form" for path, kind in FORMS.items()},
 }
 PLANTED = {
     "/api/v1/contacts/": "contact",
@@ -548,6 +625,15 @@ def _photo(w: World) -> dict[str, Any]:
 
 
 EXPLICIT: dict[tuple[str, str], Explicit] = {
+    **{
+        ("post", f"{path}{{id}}/sign/"): Explicit(
+            "div1.staff",
+            f"{kind}_form",
+            _sign_body(kind),
+            _signed(kind),
+        )
+        for path, kind in FORMS.items()
+    },
     ("post", "/api/v1/customers/{id}/photo/"): Explicit(
         "div1.manager",
         "customer",

@@ -29,7 +29,22 @@ WHO = "hq.manager"  # sees the planted DIV1 archive and may create in it
 
 @pytest.fixture
 def planted(people: dict[str, Person], units: dict[str, Unit]) -> Planted:
-    return plant(actor=people[WHO], unit=units["DIV1"], marker="最小甲", code_seed=41)
+    found = plant(actor=people[WHO], unit=units["DIV1"], marker="最小甲", code_seed=41)
+    _carried_out_visit(people[WHO], units["HQ"])
+    return found
+
+
+def _carried_out_visit(person: Person, unit: Unit) -> None:
+    """A visit HQ carried out, so a service visit record's minimal body (its activity) has one
+    to record; the care and seminar forms refuse it as an activity of another kind (400)."""
+    from django.utils import timezone
+
+    from guanxi.activities.models import Activity
+
+    activity = Activity.objects.create(
+        unit=unit, kind="visit", name="回访", date=timezone.localdate(), created_by=person
+    )
+    activity.our_people.set([person])
 
 
 def write_paths(methods: tuple[str, ...] = ("post",)) -> list[tuple[str, str]]:

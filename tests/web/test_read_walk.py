@@ -41,6 +41,9 @@ DETAIL = {
     "demands.complaint": "demands:complaint-detail",
     "demands.monthlyreport": "demands:report-detail",
     "demands.monthlysubmission": "demands:submission-detail",
+    "feedback.visitrecord": "visit-record-detail",
+    "feedback.carerecord": "care-record-detail",
+    "feedback.seminarfeedback": "seminar-feedback-detail",
 }
 # (page, record type) pairs where the page links records it does not read: it names them
 # beside the record it is about, whose read is registered.
@@ -59,6 +62,9 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("keycustomers:follow-ups", "keycustomers.visitplan"): "the visit each follow-up came from",
     ("contactreports:customer-timeline", "plans.plan"): "the plan each plan item belongs to",
     ("contactreports:timeline-section", "plans.plan"): "the plan each plan item belongs to",
+    ("activity-detail", "feedback.visitrecord"): "the form that records the activity",
+    ("activity-detail", "feedback.carerecord"): "the form that records the activity",
+    ("activity-detail", "feedback.seminarfeedback"): "the form that records the activity",
 }
 # Pages that name records only to say which record an entry concerns.
 NAMES_ONLY = {"access-log": "the read register names the records its entries concern"}

@@ -28,6 +28,14 @@ from tests.security.test_url_coverage import routes
 from tests.web.visible_text import Words, language_cookie, visible_chunks
 
 LANGUAGES = ("zh-hans", "en")
+# The activity forms' models and route names (000 附表一–三).
+FORM_ROUTES = {
+    "VisitRecord": "visit-record",
+    "CareRecord": "care-record",
+    "SeminarFeedback": "seminar-feedback",
+}
+
+
 # Routes that are not pages a person reads, with the reason.
 NOT_PAGES = {
     "healthz": "a probe",
@@ -44,6 +52,7 @@ NOT_PAGES = {
     "customer-photo-remove": "POST only",
     "contact-photo-upload": "POST only",
     "contact-photo-remove": "POST only",
+    **{f"{r}-signature": "the drawn signature image itself" for r in FORM_ROUTES.values()},
 }
 # Lines a record may belong to, nearest the demo's lowest personas first.
 LINES = (("BASE11",), ("DIV1",), ())
@@ -103,6 +112,38 @@ DEMAND = _by("demands.Demand", "owning_unit")
 COMPLAINT = _by("demands.Complaint", "owning_unit")
 MONTHLY = _by("demands.MonthlyReport", "unit")
 SUBMISSION = _by("demands.MonthlySubmission", "unit")
+
+
+def _form_activities(kind: str) -> Callable[[], list[dict]]:
+    """Activities of `kind`: with a form (the page leads to it) or without (the form to fill)."""
+
+    def kwargs() -> list[dict[str, Any]]:
+        from guanxi.activities.models import Activity
+
+        rows = Activity.objects.filter(kind=kind, status="carried_out")
+        found: list[int] = []
+        for codes in LINES:
+            line = rows.filter(unit__code__in=codes) if codes else rows
+            pk = line.exclude(pk__in=found).order_by("pk").values_list("pk", flat=True).first()
+            if pk is not None:
+                found.append(pk)
+        return [{"activity": pk} for pk in found]
+
+    return kwargs
+
+
+def _form_rows() -> dict[str, Callable[[], list[dict[str, Any]]]]:
+    rows: dict[str, Callable[[], list[dict[str, Any]]]] = {}
+    kinds = {"VisitRecord": "visit", "CareRecord": "care", "SeminarFeedback": "seminar"}
+    for model, route in FORM_ROUTES.items():
+        label = f"feedback.{model}"
+        for page in ("detail", "edit", "pdf"):
+            rows[f"{route}-{page}"] = _by(label, "unit")
+        rows[f"{route}-sign"] = _by(label, "unit", role="visitor")
+        rows[f"{route}-create"] = _form_activities(kinds[model])
+    return rows
+
+
 # url name -> where its parameters come from
 PARAMETERS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "demands:demand-detail": DEMAND,
@@ -179,6 +220,7 @@ PARAMETERS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "contactreports:customer-timeline": CUSTOMER,
     "contactreports:timeline-section": CUSTOMER,
     "contactreports:next-contact": CUSTOMER,
+    **_form_rows(),
 }
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypedDict
 
+from guanxi.policy.feedback import build_feedback
 from guanxi.policy.schema import (
     APPROVAL_OWN_UNIT,
     DIMENSION_KEYS,
@@ -738,8 +739,8 @@ def parse(text: str, path: Path) -> Policy:
         raise PolicyError(path, [Problem(line, f"not valid TOML: {error}")]) from error
     where = _Locator(text)
     problems: list[Problem] = []
-    known = {"policy", "review", "security", "exports", "demands", "complaints", *DEMAND_TABLES}
-    for key in sorted(set(data) - known - set(TABLE_KEYS)):
+    known = {"policy", "review", "security", "exports", "feedback", "demands", "complaints"}
+    for key in sorted(set(data) - known - set(DEMAND_TABLES) - set(TABLE_KEYS)):
         problems.append(Problem(where.entry(key), f"unknown section {key!r}"))
     header = data.get("policy", {})
     for key in ("key", "name_zh", "name_en", "source"):
@@ -783,6 +784,11 @@ def parse(text: str, path: Path) -> Policy:
         contact_kinds={
             str(raw.get("key")): ContactKind(**_rule_fields(raw)) for raw in tables["contact_kinds"]
         },
+        feedback=build_feedback(
+            data.get("feedback"),
+            where,
+            lambda line, message: problems.append(Problem(line, message)),
+        ),
     )
     kinds = set(policy.unit_kinds)
     policy = replace(

@@ -47,6 +47,9 @@ PERMISSIONS: dict[str, str] = {
     "monthly_report.submit": "Submit one's unit's part of the monthly key-customer report",
     "monthly_report.publish": "Generate and publish the monthly key-customer report (HQ)",
     "monthly_report.export": "Print the monthly key-customer report as PDF and Excel (registered)",
+    "feedback.view": "See the visit, care and seminar forms of one's line (copies up, 000 §22)",
+    "feedback.change": "Fill in and sign, as visitor, the forms of one's own executing unit",
+    "feedback.sign_manager": "Sign a form as the marketing manager of its unit or the next up",
 }
 
 ROLE_KEYS = (
@@ -196,6 +199,23 @@ class Exports:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """The activity forms of 000 附表一–三: the satisfaction scale (差 / 中 / 优) and the
+    dimensions a customer rates, in the order the paper form lists them."""
+
+    ratings: tuple[Option, ...] = ()
+    dimensions: tuple[Option, ...] = ()
+    clause: str = ""
+    text: str = ""
+
+    def rating(self, key: str) -> Option | None:
+        return next((option for option in self.ratings if option.key == key), None)
+
+    def dimension(self, key: str) -> Option | None:
+        return next((option for option in self.dimensions if option.key == key), None)
+
+
 # What a plan item can hold (000 §14.2, §16.2, §18.2); each [[plans]] kind lists its own.
 PLAN_KINDS = ("care", "visit", "seminar")
 PLAN_PERIODS = ("month", "quarter", "year")
@@ -294,6 +314,7 @@ class Policy:
     review: Review = field(default_factory=Review)
     security: Security = field(default_factory=Security)
     exports: Exports = field(default_factory=Exports)
+    feedback: Feedback = field(default_factory=Feedback)
     plans: dict[str, PlanKind] = field(default_factory=dict)
     approvals: tuple[ApprovalRule, ...] = ()
     contact_kinds: dict[str, ContactKind] = field(default_factory=dict)

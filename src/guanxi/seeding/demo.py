@@ -39,6 +39,7 @@ from guanxi.seeding.demo_org import (
     UnitSpec,
     organisation,
 )
+from guanxi.seeding.feedback_demo import load_feedback_demo
 from guanxi.seeding.keycustomers_demo import load_keycustomers_demo
 from guanxi.seeding.names import credit_code, partner_name, pools_for, suffixes_for
 from guanxi.seeding.plans_demo import load_plans
@@ -162,7 +163,9 @@ def _load_demo(per_unit: int) -> dict[str, int]:
     engagements = load_keycustomers_demo()
     reports = load_contactreports_demo()
     demands = load_demands_demo()
+    forms = load_feedback_demo()
     return {
+        "forms": forms,
         "demands": demands,
         "plans_created": plans,
         "visits": engagements["visits"],

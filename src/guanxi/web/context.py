@@ -27,5 +27,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_demands": "demands:demand-list"
         if may(user, "demand.view")
         else ("demands:complaint-list" if may(user, "complaint.view") else ""),
+        "nav_forms": may(user, "feedback.view"),
         "nav_admin": user.is_staff,
     }

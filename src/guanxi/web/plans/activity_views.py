@@ -31,6 +31,8 @@ from guanxi.approvals import selectors as approval_selectors
 from guanxi.approvals import services as approval_services
 from guanxi.approvals.services import Refused
 from guanxi.customers.models import Customer
+from guanxi.feedback import policies as feedback_policies
+from guanxi.feedback.models import FormRecord
 from guanxi.organisation.models import Person
 from guanxi.paging import keyset_page, keyset_page_in_units
 from guanxi.plans.models import PlanItem
@@ -194,8 +196,26 @@ def activity_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             and may_in_unit(actor, "activity.write_off", activity.unit_id),
             "can_carry_out": activity.status == ActivityStatus.REQUESTED
             and may_in_unit(actor, "activity.change", activity.unit_id),
+            **_form_links(actor, activity),
         },
     )
+
+
+FORM_ROUTES = {"visit": "visit-record", "care": "care-record", "seminar": "seminar-feedback"}
+
+
+def _form_links(actor: Person, activity: Activity) -> dict[str, Any]:
+    """The activity's form (服务回访记录表 …), or whether the reader may fill it in now."""
+    record = FormRecord.objects.filter(activity=activity).only("pk", "unit_id").first()
+    route = FORM_ROUTES.get(activity.kind, "")
+    return {
+        "form_route": route,
+        "form_record": record,
+        "can_fill_form": record is None
+        and bool(route)
+        and activity.status != ActivityStatus.REQUESTED
+        and feedback_policies.owns_unit(actor, activity.unit_id),
+    }
 
 
 def _activity(request: HttpRequest, pk: int) -> Activity:
