@@ -167,3 +167,43 @@ def test_other_apps_join_with_one_registration() -> None:
         "key_visit",
         "dealing",
     } <= keys
+
+
+def test_demands_complaints_and_forms_join_the_stream(managed, history, people) -> None:  # type: ignore[no-untyped-def]
+    """The records of guanxi.demands and guanxi.feedback appear with their own kinds and links."""
+    from datetime import UTC, datetime
+
+    from guanxi.demands import complaints
+    from guanxi.demands import services as demands
+    from guanxi.feedback import services as forms
+
+    customer = managed.customer
+    demand = demands.demand_create(
+        actor=people["div1.manager"],
+        customer=customer,
+        category="contract_risk",
+        severity="major",
+        title="结算方式调整",
+        description="客户要求按季度结算",
+        owner=people["div1.cm"],
+        raised_on=date(2025, 7, 1),
+        due_on=date(2025, 7, 31),
+    )
+    complaint = complaints.complaint_create(
+        actor=people["div1.manager"],
+        customer=customer,
+        received_at=datetime(2025, 7, 2, 9, 0, tzinfo=UTC),
+        channel="phone",
+        description="作业延误，客户来电投诉",
+    )
+    visit = history["visit_DIV1"]
+    form = forms.record_create(
+        actor=people["div1.staff"], kind="visit", activity=visit, data=forms.prefill(visit)
+    )
+    page = timeline_page(actor=people["div1.manager"], customer=customer)
+    entries = {(entry.kind, entry.record.pk): entry for entry in page.entries}
+    assert entries[("demand", demand.pk)].url == f"/demands/{demand.pk}/"
+    assert entries[("complaint", complaint.pk)].title == "作业延误，客户来电投诉"
+    assert entries[("visit_record", form.pk)].url == f"/visit-records/{form.pk}/"
+    finance = timeline_page(actor=people["finance"], customer=customer)
+    assert not {"demand", "complaint", "visit_record"} & {e.kind for e in finance.entries}

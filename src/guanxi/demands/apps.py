@@ -6,3 +6,7 @@ class DemandsConfig(AppConfig):
     name = "guanxi.demands"
     label = "demands"
     verbose_name = _("Demands and complaints")
+
+    def ready(self) -> None:
+        """Its records join the customer's timeline (guanxi.timeline)."""
+        from guanxi.demands import timeline  # noqa: F401

@@ -85,6 +85,7 @@ class Demand(models.Model):
             models.Index(fields=["owning_unit", "-id"], name="demand_unit_idx"),
             models.Index(fields=["status", "-id"], name="demand_status_idx"),
             models.Index(fields=["customer", "-id"], name="demand_customer_idx"),
+            models.Index(fields=["customer", "-raised_on", "-id"], name="demand_timeline_idx"),
             models.Index(fields=["raised_on", "customer"], name="demand_month_idx"),
             models.Index(fields=["status", "due_on"], name="demand_due_idx"),
         ]
@@ -238,6 +239,7 @@ class Complaint(models.Model):
         verbose_name_plural = _("complaints")
         indexes = [
             models.Index(fields=["owning_unit", "-id"], name="complaint_unit_idx"),
+            models.Index(fields=["customer", "-received_at", "-id"], name="complaint_timeline_idx"),
             models.Index(fields=["status", "-id"], name="complaint_status_idx"),
             # the breach sweep: open, not yet breached, due before now
             models.Index(

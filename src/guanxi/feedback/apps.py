@@ -6,3 +6,7 @@ class FeedbackConfig(AppConfig):
     name = "guanxi.feedback"
     label = "feedback"
     verbose_name = _("Activity forms")
+
+    def ready(self) -> None:
+        """Its records join the customer's timeline (guanxi.timeline)."""
+        from guanxi.feedback import timeline  # noqa: F401

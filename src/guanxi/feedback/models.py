@@ -113,6 +113,7 @@ class FormRecord(models.Model):
             models.Index(fields=["kind", "customer", "-id"], name="formrecord_kind_customer_id"),
             models.Index(fields=["kind", "date", "-id"], name="formrecord_kind_date_id"),
             models.Index(fields=["kind", "-id"], name="formrecord_kind_id"),
+            models.Index(fields=["kind", "customer", "-date", "-id"], name="formrecord_timeline"),
         ]
         constraints = [
             models.CheckConstraint(
