@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.customers.models import Customer
@@ -27,7 +27,7 @@ def policy_choices(table: str) -> list[tuple[str, str]]:
 
 
 class DemandForm(VersionedForm):
-    title = forms.CharField(label=_("Subject"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("demand", "Subject"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=())
     severity = forms.ChoiceField(label=_("Severity"), choices=())
     owner = forms.ModelChoiceField(Person.objects.none(), label=_("Owner"))
