@@ -4,6 +4,7 @@ anything is registered, the sign action, and the printed PDF with the values ent
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -213,3 +214,18 @@ def test_seminar_feedback_prints_its_five_opinion_rows(api_as, make_record) -> N
         assert label in text, label
     assert "希望增加现场演示" in text
     assert "渤海石油研究院" in text
+
+
+def test_the_list_narrowed_to_a_division_shows_its_bases_forms_too(  # type: ignore[no-untyped-def]
+    page_as, units, make_record
+) -> None:
+    """The unit filter is a choice among the reader's units and takes the units below it."""
+    base = make_record(unit="BASE11", by="base11.staff")
+    division = make_record(unit="DIV1", by="div1.staff")
+    other = make_record(unit="DIV2", by="div2.staff")
+    answer = page_as("hq.manager").get("/visit-records/", {"unit": units["DIV1"].pk})
+    assert answer.status_code == 200
+    shown = {int(pk) for pk in re.findall(r'href="/visit-records/(\d+)/"', answer.content.decode())}
+    assert shown == {base.pk, division.pk}
+    assert other.pk not in shown
+    assert f'<option value="{units["DIV1"].pk}" selected>' in answer.content.decode()

@@ -15,6 +15,7 @@ from guanxi.access.register import client_address, read_of, register_reads
 from guanxi.access.scope import User, acting_person, visible
 from guanxi.feedback import policies
 from guanxi.feedback.models import MODELS, FormRecord, Signature
+from guanxi.organisation.models import Unit
 
 UNIT_FIELD = "unit"
 
@@ -32,7 +33,10 @@ def record_list(*, actor: User, kind: str, filters: FormFilters) -> QuerySet[Any
     if filters.customer:
         rows = rows.filter(customer_id=filters.customer)
     if filters.unit:
-        rows = rows.filter(unit_id=filters.unit)
+        # the chosen unit and the units below it: a division sees its bases' forms too
+        chosen = Unit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
+        below = Unit.objects.filter(path__startswith=chosen or "\0").values("pk")
+        rows = rows.filter(unit_id__in=below)
     if filters.date_from:
         rows = rows.filter(date__gte=filters.date_from)
     if filters.date_to:

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from guanxi.access.models import Channel
 from guanxi.access.register import read_of
-from guanxi.access.scope import acting_person, may, visible
+from guanxi.access.scope import acting_person, may, visible, visible_units
 from guanxi.activities.models import Activity
+from guanxi.customers.models import Customer
 from guanxi.documents.pdf import pdf_response
 from guanxi.feedback import policies, selectors, services, signing
 from guanxi.feedback.display import sheet
@@ -60,6 +61,17 @@ def _filters(request: HttpRequest) -> selectors.FormFilters:
     )
 
 
+UNIT_CHOICES = 500
+
+
+def _customer_name(request: HttpRequest, pk: int | None) -> str:
+    """The name of the customer the list is narrowed to, when the reader may see it."""
+    if pk is None:
+        return ""
+    customers = visible(request.user, Customer.objects.all(), "customer.view")
+    return customers.filter(pk=pk).values_list("name", flat=True).first() or str(pk)
+
+
 @login_required
 def list_page(request: HttpRequest, kind: str) -> HttpResponse:
     if not may(request.user, "feedback.view"):
@@ -80,6 +92,10 @@ def list_page(request: HttpRequest, kind: str) -> HttpResponse:
             "page": page,
             "filters": filters,
             "kinds": [(k, TITLES[k], ROUTES[k][1]) for k in ROUTES],
+            "units": visible_units(request.user, "feedback.view")
+            .order_by("path")
+            .values_list("pk", "name")[:UNIT_CHOICES],
+            "customer_name": _customer_name(request, filters.customer),
         },
     )
     page_read(request, page.items, unit_field=selectors.UNIT_FIELD)
