@@ -95,5 +95,12 @@ def test_the_api_docs_render_offline_under_the_content_security_policy(
     page.goto(f"{live_server.url}/api/docs/")
     page.wait_for_selector(".swagger-ui .info .title", timeout=15000)
     assert "Guanxi API" in page.locator(".swagger-ui .info .title").inner_text()
-    assert page.locator(".opblock-summary-path", has_text="/api/v1/customers/").count() >= 1
+    # The whole schema reached the page (Swagger UI renders its operations progressively, a
+    # few at a time on a busy machine, so the list is not waited for to the end).
+    page.wait_for_function(
+        "() => { try { return !!ui.spec().toJS().json.paths['/api/v1/customers/'] }"
+        " catch (e) { return false } }",
+        timeout=30000,
+    )
+    page.locator(".opblock-summary-path").first.wait_for(timeout=30000)
     assert blocked == []

@@ -361,7 +361,13 @@ os.register_at_fork(after_in_child=_forked)
 @contextlib.contextmanager
 def _one_writer(outer: bool) -> Iterator[None]:
     name = str(connection.settings_dict.get("NAME") or "")
-    if outer or connection.is_in_memory_db() or not name:  # type: ignore[attr-defined]
+    if connection.is_in_memory_db():  # type: ignore[attr-defined]
+        # one connection shared by every thread of the process (a test's live server): its
+        # appends queue on the thread gate, or two requests would read the same chain head
+        with _writer_gate:
+            yield
+        return
+    if outer or not name:
         yield  # inside a transaction the write lock is already this connection's
         return
     with _writer_gate:
