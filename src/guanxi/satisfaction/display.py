@@ -45,7 +45,9 @@ def _figures(figures: Figures) -> list[Figure]:
 
 def dimension_rows(result: Satisfaction, language: str) -> list[tuple[str, Figure]]:
     """Each dimension (overall first) with its figure over the whole filter."""
-    return [(dimension_name(k, language), result.totals.get(k) or Figure()) for k in dimension_keys()]
+    return [
+        (dimension_name(k, language), result.totals.get(k) or Figure()) for k in dimension_keys()
+    ]
 
 
 def trend_rows(result: Satisfaction) -> list[Row]:

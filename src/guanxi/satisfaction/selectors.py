@@ -220,9 +220,7 @@ def _side_by_side(
 ) -> tuple[list[UnitFigures], dict[int, int]]:
     compared = [UnitFigures(unit, own, {}) for unit, own in _compared_units(actor, chosen)]
     groups = list(_grouped(rows, "unit"))
-    paths = dict(
-        Unit.objects.filter(pk__in={g["unit"] for g in groups}).values_list("pk", "path")
-    )
+    paths = dict(Unit.objects.filter(pk__in={g["unit"] for g in groups}).values_list("pk", "path"))
     rated: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for group in groups:
         rated[group["unit"]][group["dimension"]] += group["n"]

@@ -93,7 +93,9 @@ def customer_section(request: HttpRequest, pk: int) -> HttpResponse:
     the customer the reader may see, and its newest ratings."""
     customer = find(request, Customer.objects.all(), "customer.view", pk=pk)
     if not may(request.user, selectors.PERMISSION):
-        return render(request, "satisfaction/_customer.html", {"customer": customer, "hidden": True})
+        return render(
+            request, "satisfaction/_customer.html", {"customer": customer, "hidden": True}
+        )
     filters = selectors.SatisfactionFilters(customer=customer.pk, period="quarter")
     result = selectors.satisfaction_summary(actor=request.user, filters=filters)
     latest = selectors.latest_rated(actor=request.user, customer_id=customer.pk)
