@@ -28,14 +28,20 @@ def test_hq_sees_the_units_side_by_side_and_the_read_is_registered_per_unit(
     response = page_as("hq.manager").get("/satisfaction/?from=2025-01-01&to=2025-12-31")
     assert response.status_code == 200
     text = response.content.decode()
-    assert 'data-testid="unit-table"' in text and 'data-testid="trend-chart"' in text
-    assert "总体满意度" in text and "工作质量与进度" in text
-    chart = json.loads(text.split('id="satisfaction-data" type="application/json">')[1].split("<")[0])
-    assert chart["periods"] == ["2025-03"] and chart["trend"][0]["data"] == [2.0]
+    assert 'data-testid="unit-table"' in text
+    assert 'data-testid="trend-chart"' in text
+    assert "总体满意度" in text
+    assert "工作质量与进度" in text
+    chart = json.loads(
+        text.split('id="satisfaction-data" type="application/json">')[1].split("<")[0]
+    )
+    assert chart["periods"] == ["2025-03"]
+    assert chart["trend"][0]["data"] == [2.0]
     entries = _entries()
     assert {e.record_unit_id for e in entries} == {units["DIV1"].pk, units["DIV2"].pk}
     assert all(e.record_id == "" and '"aggregate":"satisfaction"' in e.query for e in entries)
-    assert '"forms":"1"' in entries[0].query and '"from":"2025-01-01"' in entries[0].query
+    assert '"forms":"1"' in entries[0].query
+    assert '"from":"2025-01-01"' in entries[0].query
 
 
 def test_a_bad_filter_is_refused_with_a_message_and_registers_nothing(
@@ -50,7 +56,8 @@ def test_a_bad_filter_is_refused_with_a_message_and_registers_nothing(
     wrong_way = page.get("/satisfaction/?from=2025-05-01&to=2025-01-01")
     assert "结束日期早于开始日期" in wrong_way.content.decode()
     answer = api_as("div1.staff").get("/api/v1/satisfaction/?kind=seminar")
-    assert answer.status_code == 400 and "kind" in answer.json()
+    assert answer.status_code == 400
+    assert "kind" in answer.json()
     assert _entries() == []
 
 
@@ -83,9 +90,13 @@ def test_the_customer_section_shows_the_trend_and_the_latest_ratings(
     response = page_as("div1.staff").get(f"/customers/{customer.pk}/satisfaction/section/")
     text = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="customer-trend-chart"' in text and 'data-testid="latest-ratings"' in text
+    assert 'data-testid="customer-trend-chart"' in text
+    assert 'data-testid="latest-ratings"' in text
     assert "2025-06-05" in text
-    assert page_as("div2.staff").get(f"/customers/{customer.pk}/satisfaction/section/").status_code == 404
+    assert (
+        page_as("div2.staff").get(f"/customers/{customer.pk}/satisfaction/section/").status_code
+        == 404
+    )
     detail = page_as("div1.staff").get(f"/customers/{customer.pk}/").content.decode()
     assert f"/customers/{customer.pk}/satisfaction/section/" in detail
 

@@ -76,7 +76,8 @@ def test_it_counts_only_the_forms_of_the_readers_line(people, rate) -> None:
     div2 = satisfaction_summary(actor=people["div2.staff"], filters=everything)
     assert (div2.totals[OVERALL].count, div2.totals[OVERALL].average) == (1, 1.0)
     finance = satisfaction_summary(actor=people["finance"], filters=everything)
-    assert finance.totals == {} and finance.forms == 0
+    assert finance.totals == {}
+    assert finance.forms == 0
 
 
 def test_hq_sees_every_unit_below_it_side_by_side(people, units, rate) -> None:
@@ -85,7 +86,8 @@ def test_hq_sees_every_unit_below_it_side_by_side(people, units, rate) -> None:
     rate("poor", day=D(2025, 3, 1), unit="DIV2", by="div2.staff")
     result = satisfaction_summary(actor=people["hq.manager"], filters=SatisfactionFilters())
     shown = {row.unit.code: row for row in result.units}
-    assert result.units[0].unit.code == "HQ" and result.units[0].own
+    assert result.units[0].unit.code == "HQ"
+    assert result.units[0].own
     assert {"DIV1", "DIV2", "BR1"} <= set(shown)
     assert shown["DIV1"].figures[OVERALL].average == 2.5  # 优 at DIV1 and 中 at its base
     assert shown["DIV2"].figures[OVERALL].average == 1.0

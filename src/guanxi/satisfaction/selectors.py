@@ -25,7 +25,7 @@ from guanxi.access.lists import query_text
 from guanxi.access.models import Channel
 from guanxi.access.register import Read, client_address, register_reads
 from guanxi.access.scope import User, acting_person, scope_of, visible
-from guanxi.feedback.models import FormKind, FormRecord
+from guanxi.feedback.models import MODELS, FormKind, FormRecord
 from guanxi.organisation.models import Unit
 from guanxi.policy.loader import current as current_policy
 from guanxi.satisfaction.models import OVERALL, FormRating, month_of
@@ -289,17 +289,20 @@ def register(
 
 
 def latest_rated(*, actor: User, customer_id: int) -> FormRecord | None:
-    """The customer's newest form with ratings that `actor` may see (not registered)."""
+    """The customer's newest form with ratings that `actor` may see, as its own kind (a
+    service visit record, a care record), not registered."""
     newest = (
         ratings_visible(actor=actor, filters=SatisfactionFilters(customer=customer_id))
         .order_by("-date", "-record_id")
-        .values_list("record_id", flat=True)
+        .values_list("record_id", "kind")
         .first()
     )
     if newest is None:
         return None
-    forms = visible(actor, FormRecord.objects.select_related("unit"), PERMISSION, UNIT_FIELD)
-    return forms.filter(pk=newest).first()
+    pk, kind = newest
+    forms = visible(actor, MODELS[kind].objects.select_related("unit"), PERMISSION, UNIT_FIELD)
+    found: FormRecord | None = forms.filter(pk=pk).first()
+    return found
 
 
 # --------------------------------------------------------------------------- early warning

@@ -120,7 +120,7 @@ def customer_section(request: HttpRequest, pk: int) -> HttpResponse:
         result=result,
         channel=Channel.PAGE,
         request=request,
-        query={"customer": str(customer.pk), "period": "quarter"},
+        query={"customer_id": str(customer.pk)},
     )
     if latest is not None:
         record_read(request, [read_of(latest, selectors.UNIT_FIELD)], channel=Channel.PAGE)
