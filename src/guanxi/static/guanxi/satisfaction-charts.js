@@ -6,7 +6,8 @@
 // Works for the customer page's section too, which htmx loads after the page.
 (function () {
   function axis(data) {
-    return { type: "value", min: data.min, max: data.max, interval: 1, name: data.averageLabel };
+    return { type: "value", min: data.min, max: data.max, interval: 1, name: data.averageLabel,
+             nameTextStyle: { align: "left" } };
   }
 
   function trend(data) {
@@ -14,7 +15,7 @@
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v.toFixed(2); } },
       legend: { type: "scroll", top: 0 },
-      grid: { left: 40, right: 16, top: 40, bottom: 30, containLabel: true },
+      grid: { left: 16, right: 16, top: 64, bottom: 16, containLabel: true },
       xAxis: { type: "category", data: data.periods },
       yAxis: axis(data),
       series: data.trend.map(function (s, i) {
@@ -31,8 +32,9 @@
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v.toFixed(2); } },
       legend: { type: "scroll", top: 0, selected: selected },
-      grid: { left: 40, right: 16, top: 40, bottom: 30, containLabel: true },
-      xAxis: { type: "category", data: data.units, axisLabel: { interval: 0, rotate: data.units.length > 4 ? 30 : 0 } },
+      grid: { left: 16, right: 16, top: 64, bottom: 16, containLabel: true },
+      xAxis: { type: "category", data: data.units, axisLabel: { interval: 0, rotate: data.units.length > 4 ? 30 : 0,
+                                                          width: 110, overflow: "truncate" } },
       yAxis: axis(data),
       series: data.unitSeries.map(function (s) { return { name: s.name, type: "bar", data: s.data }; })
     };
