@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tests.e2e.test_browser import CHROMIUM, browser_page  # noqa: F401 - the fixture
 from tests.e2e.test_keycustomers import sign_in
@@ -27,7 +28,7 @@ def test_hq_sees_the_satisfaction_charts_and_tables(
     make_customer,
     rate,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
-    today = datetime.date.today()
+    today = timezone.localdate()
     customer = make_customer("DIV1", name="中海石油（中国）有限公司天津分公司")
     for months, rating in [(8, "good"), (5, "fair"), (1, "poor")]:
         day = today - datetime.timedelta(days=30 * months)

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _entries() -> list[AccessLogEntry]:
-    return list(AccessLogEntry.objects.filter(record_type="feedback.formrecord").order_by("seq"))
+    rows = AccessLogEntry.objects.filter(record_type="feedback.formrecord")
+    return list(rows.order_by("seq"))
 
 
 def test_hq_sees_the_units_side_by_side_and_the_read_is_registered_per_unit(
@@ -49,16 +50,23 @@ def test_a_bad_filter_is_refused_with_a_message_and_registers_nothing(
 ) -> None:
     rate("good", day=D(2025, 3, 1))
     page = page_as("div1.staff")
-    for query in ("period=week", "from=2025-13-01", "unit=abc", f"unit={units['DIV2'].pk}"):
+    for query in ("period=week", "from=2025-13-01", f"unit={units['DIV2'].pk}"):
         response = page.get(f"/satisfaction/?{query}")
         assert response.status_code == 400, query
         assert 'data-testid="filter-errors"' in response.content.decode()
     wrong_way = page.get("/satisfaction/?from=2025-05-01&to=2025-01-01")
     assert "结束日期早于开始日期" in wrong_way.content.decode()
+    assert api_as("div1.staff").get("/api/v1/satisfaction/?unit=abc").status_code == 400
     answer = api_as("div1.staff").get("/api/v1/satisfaction/?kind=seminar")
     assert answer.status_code == 400
     assert "kind" in answer.json()
     assert _entries() == []
+
+
+def test_the_page_drops_an_id_that_is_no_number_as_the_lists_do(people, page_as) -> None:
+    response = page_as("div1.staff").get("/satisfaction/?unit=abc&customer=²")
+    assert response.status_code == 200
+    assert 'data-testid="filter-errors"' not in response.content.decode()
 
 
 def test_people_without_the_forms_are_refused(people, rate, page_as, api_as) -> None:

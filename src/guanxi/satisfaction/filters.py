@@ -44,22 +44,26 @@ def _date(params: Mapping[str, Any], name: str, errors: dict[str, str]) -> datet
     return day
 
 
-def _id(params: Mapping[str, Any], name: str, errors: dict[str, str]) -> int | None:
+def _id(params: Mapping[str, Any], name: str, errors: dict[str, str], strict: bool) -> int | None:
+    """An id; one that is no id at all is refused (`strict`, the API) or dropped (the pages,
+    as every list page drops a filter that is not a number)."""
     text = str(params.get(name) or "").strip()
     if not text:
         return None
     value = parse_int(text)
-    if value is None:
+    if value is None and strict:
         errors[name] = _("Give the id of a record, a whole number.")
     return value
 
 
 def filters_from(
-    params: Mapping[str, Any], *, actor: User, default_dates: bool = True
+    params: Mapping[str, Any], *, actor: User, default_dates: bool = True, strict: bool = True
 ) -> SatisfactionFilters:
-    """The filters `params` ask for; ValidationError({parameter: message}) when any is wrong."""
+    """The filters `params` ask for; ValidationError({parameter: message}) when any is wrong
+    (an id that is not a number only when `strict`)."""
     errors: dict[str, str] = {}
-    unit, customer = _id(params, "unit", errors), _id(params, "customer", errors)
+    unit = _id(params, "unit", errors, strict)
+    customer = _id(params, "customer", errors, strict)
     date_from, date_to = _date(params, "from", errors), _date(params, "to", errors)
     kind = str(params.get("kind") or "")
     period = str(params.get("period") or "month")

@@ -70,7 +70,7 @@ def satisfaction_page(request: HttpRequest) -> HttpResponse:
     if not may(request.user, selectors.PERMISSION):
         raise PermissionDenied
     try:
-        filters = filters_from(request.GET, actor=request.user)
+        filters = filters_from(request.GET, actor=request.user, strict=False)
     except ValidationError as error:
         context = _context(request, None) | {"errors": error.message_dict, "query": request.GET}
         return render(request, "satisfaction/page.html", context, status=400)
