@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "guanxi.improvements.models.ProposalStatus",
         "PlanItemStatusEnum": "guanxi.improvements.models.ItemStatus",
         "OpinionStatusEnum": "guanxi.improvements.models.OpinionStatus",
+        "ProposalSourceKindEnum": "guanxi.improvements.models.SourceKind",
     },
 }
 

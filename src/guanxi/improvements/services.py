@@ -498,3 +498,26 @@ def opinion_answer(
     locked.version += 1
     locked.save()
     return locked
+
+
+# ----------------------------------------------------------------- from a form's page
+
+
+def drawing_unit(actor: Person, record: FormRecord) -> Unit | None:
+    """The unit a proposal from `record` belongs to: the form's executing unit, or the nearest
+    unit above it where `actor` may draw proposals up (a division answering its base's form)."""
+    ids = record.unit.ancestor_ids() or [record.unit_id]
+    for unit_id in reversed(ids):
+        if may_draw_up(actor, unit_id):
+            return Unit.objects.get(pk=unit_id)
+    return None
+
+
+def offer_refusal(actor: Person, record: FormRecord) -> str | None:
+    """For the form's page: None hides the "turn into a proposal" button (the reader draws up
+    no proposals), "" shows it, a sentence disables it and says why."""
+    if drawing_unit(actor, record) is None:
+        return None
+    if not suggested_sources(record):
+        return _("The form has no low rating, request or opinion to answer.")
+    return ""
