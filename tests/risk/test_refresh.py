@@ -76,6 +76,7 @@ def test_a_negative_decision_maker_is_named(make_customer, make_key_person, peop
         state="negative",
         holders=[people["div1.manager"]],
         note="对上次作业延误不满",
+        version=contact.relationship.version,
     )
 
     signal = refresh_customer(customer.pk)

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.access.models import Channel
-from guanxi.access.register import read_of
+from guanxi.access.register import Read, read_of
 from guanxi.access.scope import acting_person, fetch, may, visible_units
-from guanxi.feedback.models import FormKind, FormRecord
+from guanxi.feedback.models import MODELS, FormKind, FormRecord
 from guanxi.improvements import selectors as sel
 from guanxi.improvements import services
 from guanxi.improvements.models import (
@@ -43,6 +43,15 @@ from guanxi.web.reads import find, page_read, record_read
 
 PAGE_SIZE = 25
 UNIT_CHOICES = 500
+
+
+def form_read(record: FormRecord) -> Read:
+    """A form's read under its own kind's name (feedback.visitrecord …), as its pages register it."""
+    return Read(
+        record_type=MODELS[record.kind]._meta.label_lower,
+        record_id=str(record.pk),
+        record_unit_id=record.unit_id,
+    )
 
 
 def form_url(record: FormRecord) -> str:
@@ -133,7 +142,7 @@ def proposal_create_page(request: HttpRequest, record: int) -> HttpResponse:
     unit = services.drawing_unit(actor, found)
     if unit is None:
         raise PermissionDenied  # before the form's read is registered
-    record_read(request, [read_of(found, "unit")], channel=Channel.PAGE)
+    record_read(request, [form_read(found)], channel=Channel.PAGE)
     choices = _choices(found)
     initial = {
         "title": _("Improvement after %(activity)s") % {"activity": found.activity.name},
@@ -168,7 +177,7 @@ def proposal_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     sources = list(proposal.sources.select_related("record", "record__unit"))
     record_read(
         request,
-        [read_of(s.record, "unit") for s in {s.record_id: s for s in sources}.values()],
+        [form_read(s.record) for s in {s.record_id: s for s in sources}.values()],
         channel=Channel.PAGE,
     )
     item = PlanItem.objects.filter(proposal=proposal).select_related("department").first()
@@ -499,7 +508,7 @@ def opinion_forward_page(request: HttpRequest, record: int) -> HttpResponse:
     )
     if not services.may_forward(actor, found):
         raise PermissionDenied
-    record_read(request, [read_of(found, "unit")], channel=Channel.PAGE)
+    record_read(request, [form_read(found)], channel=Channel.PAGE)
     opinions = [(n, str(o.get("text", ""))) for n, o in enumerate(found.opinions or [])]
     form = f.ForwardForm(request.POST or None, opinions=opinions)
 
