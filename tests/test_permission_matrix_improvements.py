@@ -93,7 +93,7 @@ def test_every_role_of_the_policy_has_rows() -> None:
 
 
 @pytest.mark.parametrize(("role", "home", "relation"), CASES)
-def test_improvements_matrix(role, home, relation, people, units, low_form, client) -> None:  # type: ignore[no-untyped-def]
+def test_improvements_matrix(role, home, relation, people, units, low_form, client) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     code = RELATIONS[home][relation]
     filler = _filler(code, units)
     people[filler.username] = filler
@@ -195,7 +195,7 @@ ROUTE_CASES = [
 
 
 @pytest.mark.parametrize(("role", "home", "relation"), ROUTE_CASES)
-def test_plan_and_opinion_routes(role, home, relation, people, units, make_record, client) -> None:  # type: ignore[no-untyped-def]
+def test_plan_and_opinion_routes(role, home, relation, people, units, make_record, client) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     code = RELATIONS[home][relation]
     boss = people["hq.manager"]
     item = services.item_create(

@@ -22,7 +22,7 @@ def test_a_low_rating_becomes_a_proposal_that_hq_takes_into_the_plan(
     browser_page,  # noqa: F811
     live_server,
     units,
-    make_record,
+    make_record,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
     record = make_record(
         unit="BR1",
@@ -54,7 +54,8 @@ def test_a_low_rating_becomes_a_proposal_that_hq_takes_into_the_plan(
     page.wait_for_selector("[data-testid=submit-refusal]")
     assert "方案已提交公司市场营销部" in page.content()
     proposal = ImprovementProposal.objects.get()
-    assert proposal.status == "submitted" and proposal.unit == units["BR1"]
+    assert proposal.status == "submitted"
+    assert proposal.unit == units["BR1"]
 
     page.context.clear_cookies()
     sign_in(page, live_server, "hq.manager")
@@ -68,6 +69,7 @@ def test_a_low_rating_becomes_a_proposal_that_hq_takes_into_the_plan(
     assert "方案已纳入公司整体改进方案" in page.content()
     assert units["BR1"].name in page.inner_text("[data-testid=plan-item]")
     item = PlanItem.objects.get()
-    assert item.proposal_id == proposal.pk and item.department == units["BR1"]
+    assert item.proposal_id == proposal.pk
+    assert item.department == units["BR1"]
     page.get_by_test_id("nav-plan").click()
     assert "缩短设备故障响应时间" in page.inner_text("[data-testid=plan-items]")

@@ -14,7 +14,7 @@ from tests.feedback.conftest import make_activity, make_record  # noqa: F401 - f
 
 
 @pytest.fixture
-def low_form(make_record) -> Callable[..., FormRecord]:  # type: ignore[no-untyped-def]
+def low_form(make_record) -> Callable[..., FormRecord]:  # type: ignore[no-untyped-def]  # noqa: F811
     """A service visit record rated 差 overall and on response speed, with a request."""
 
     def make(unit: str = "DIV1", by: str = "div1.staff") -> FormRecord:

@@ -39,11 +39,17 @@ def test_a_unit_creates_and_submits_hq_accepts_into_the_plan(api_as, low_form, u
     )
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["status"] == "draft" and body["unit"] == units["DIV1"].pk
-    assert [s["quote"] for s in body["sources"]] == ["反应速度：差（随钻数据上传慢）", "希望缩短作业报告提交周期"]
+    assert body["status"] == "draft"
+    assert body["unit"] == units["DIV1"].pk
+    assert [s["quote"] for s in body["sources"]] == [
+        "反应速度：差（随钻数据上传慢）",
+        "希望缩短作业报告提交周期",
+    ]
 
     pk = body["id"]
-    submitted = staff.post(f"/api/v1/improvement-proposals/{pk}/submit/", {"version": 1}, format="json")
+    submitted = staff.post(
+        f"/api/v1/improvement-proposals/{pk}/submit/", {"version": 1}, format="json"
+    )
     assert submitted.json()["status"] == "submitted"
     accepted = api_as("hq.manager").post(
         f"/api/v1/improvement-proposals/{pk}/accept/",
@@ -51,7 +57,8 @@ def test_a_unit_creates_and_submits_hq_accepts_into_the_plan(api_as, low_form, u
         format="json",
     )
     assert accepted.status_code == 201, accepted.content
-    assert accepted.json()["deadline"] == "2099-06-30" and accepted.json()["proposal"] == pk
+    assert accepted.json()["deadline"] == "2099-06-30"
+    assert accepted.json()["proposal"] == pk
     items = staff.get("/api/v1/improvement-plan-items/").json()["results"]
     assert [i["id"] for i in items] == [accepted.json()["id"]]
 
@@ -76,10 +83,16 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(api_as, low_for
     )
     unseen = api_as("branch1.staff").post(
         "/api/v1/improvement-proposals/",
-        {"title": "t", "problem": "p", "measures": "m", "new_sources": [{"record": record.pk, "kind": "request"}]},
+        {
+            "title": "t",
+            "problem": "p",
+            "measures": "m",
+            "new_sources": [{"record": record.pk, "kind": "request"}],
+        },
         format="json",
     )
-    assert no_source.status_code == 400 and "new_sources" in no_source.json()
+    assert no_source.status_code == 400
+    assert "new_sources" in no_source.json()
     assert good_rating.status_code == 400
     assert unseen.status_code == 404
     assert not ImprovementProposal.objects.exists()
@@ -118,7 +131,10 @@ def test_the_plan_page_costs_the_same_queries_with_more_items(page_as, people, u
 
     def add() -> PlanItem:
         return services.item_create(
-            actor=people["hq.manager"], year=2026, title="统一填写要求", measures="下发指引",
+            actor=people["hq.manager"],
+            year=2026,
+            title="统一填写要求",
+            measures="下发指引",
             department=units["DIV1"],
         )
 
@@ -138,11 +154,17 @@ def test_the_form_page_offers_the_proposal_and_the_create_page_prefills_it(
     assert f"/improvement-proposals/from-form/{record.pk}/" in detail
 
     form = page.get(f"/improvement-proposals/from-form/{record.pk}/").content.decode()
-    assert "客户满意程度：差" in form and "希望缩短作业报告提交周期" in form
+    assert "客户满意程度：差" in form
+    assert "希望缩短作业报告提交周期" in form
 
     saved = page.post(
         f"/improvement-proposals/from-form/{record.pk}/",
-        {"title": "提升反应速度", "problem": "反应速度差", "measures": "优化流程", "sources": ["rating:"]},
+        {
+            "title": "提升反应速度",
+            "problem": "反应速度差",
+            "measures": "优化流程",
+            "sources": ["rating:"],
+        },
     )
     assert saved.status_code == 302
     proposal = ImprovementProposal.objects.get()
@@ -153,12 +175,15 @@ def test_submitting_on_the_page_asks_first_then_says_it_was_done(page_as, make_p
     proposal = make_proposal()
     page = page_as("div1.staff")
     ask = page.post(f"/improvement-proposals/{proposal.pk}/submit/", {"version": 1})
-    assert ask.status_code == 200 and 'name="confirmed"' in ask.content.decode()
+    assert ask.status_code == 200
+    assert 'name="confirmed"' in ask.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.DRAFT
 
     done = page.post(
-        f"/improvement-proposals/{proposal.pk}/submit/", {"version": 1, "confirmed": "on"}, follow=True
+        f"/improvement-proposals/{proposal.pk}/submit/",
+        {"version": 1, "confirmed": "on"},
+        follow=True,
     )
     assert "方案已提交公司市场营销部" in done.content.decode()
     proposal.refresh_from_db()

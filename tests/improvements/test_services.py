@@ -28,7 +28,11 @@ def test_a_form_suggests_its_low_ratings_and_requests_in_the_form_s_words(low_fo
 
     quotes = [services.quote_of(ref) for ref in services.suggested_sources(record)]
 
-    assert quotes == ["客户满意程度：差", "反应速度：差（随钻数据上传慢）", "希望缩短作业报告提交周期"]
+    assert quotes == [
+        "客户满意程度：差",
+        "反应速度：差（随钻数据上传慢）",
+        "希望缩短作业报告提交周期",
+    ]
 
 
 def test_a_good_form_without_requests_offers_nothing(people, make_record) -> None:
@@ -42,7 +46,8 @@ def test_a_good_form_without_requests_offers_nothing(people, make_record) -> Non
 def test_a_unit_draws_up_a_draft_linked_to_its_sources(make_proposal, people) -> None:
     proposal = make_proposal()
 
-    assert proposal.status == ProposalStatus.DRAFT and proposal.unit.code == "DIV1"
+    assert proposal.status == ProposalStatus.DRAFT
+    assert proposal.unit.code == "DIV1"
     sources = list(proposal.sources.all())
     assert [s.kind for s in sources] == [SourceKind.RATING, SourceKind.RATING, SourceKind.REQUEST]
     assert sources[1].dimension == "responsiveness"
@@ -54,7 +59,11 @@ def test_a_proposal_needs_a_source_and_its_text(people, low_form) -> None:
     record = low_form()
     with pytest.raises(ValidationError) as no_source:
         services.proposal_create(
-            actor=people["div1.staff"], unit=record.unit, sources=[], title="t", problem="p",
+            actor=people["div1.staff"],
+            unit=record.unit,
+            sources=[],
+            title="t",
+            problem="p",
             measures="m",
         )
     assert "sources" in no_source.value.message_dict
@@ -77,8 +86,12 @@ def test_a_rating_that_is_not_low_is_not_a_source(people, low_form) -> None:
 
     with pytest.raises(ValidationError):
         services.proposal_create(
-            actor=people["div1.staff"], unit=record.unit, sources=[good], title="t",
-            problem="p", measures="m",
+            actor=people["div1.staff"],
+            unit=record.unit,
+            sources=[good],
+            title="t",
+            problem="p",
+            measures="m",
         )
 
 
@@ -109,7 +122,8 @@ def test_submit_then_hq_accepts_into_this_year_s_plan(make_proposal, people, uni
     submitted = services.proposal_submit(
         actor=people["div1.staff"], proposal=proposal, version=proposal.version
     )
-    assert submitted.status == ProposalStatus.SUBMITTED and submitted.submitted_at
+    assert submitted.status == ProposalStatus.SUBMITTED
+    assert submitted.submitted_at
 
     item = services.proposal_accept(
         actor=people["hq.manager"],
@@ -119,11 +133,14 @@ def test_submit_then_hq_accepts_into_this_year_s_plan(make_proposal, people, uni
     )
 
     proposal.refresh_from_db()
-    assert proposal.status == ProposalStatus.ACCEPTED and proposal.decided_by == people["hq.manager"]
-    assert item.plan.year == timezone.localdate().year and item.department == units["DIV1"]
+    assert proposal.status == ProposalStatus.ACCEPTED
+    assert proposal.decided_by == people["hq.manager"]
+    assert item.plan.year == timezone.localdate().year
+    assert item.department == units["DIV1"]
     days = current().improvements.deadline_days
     assert item.deadline == timezone.localdate() + datetime.timedelta(days=days)
-    assert item.title == proposal.title and item.measures == proposal.measures
+    assert item.title == proposal.title
+    assert item.measures == proposal.measures
 
 
 def test_only_hq_accepts_and_only_a_submitted_proposal(make_proposal, people, units) -> None:
@@ -146,7 +163,9 @@ def test_a_returned_proposal_carries_the_reason_and_can_be_changed_and_resubmitt
     proposal = make_proposal()
     services.proposal_submit(actor=people["div1.staff"], proposal=proposal, version=1)
     with pytest.raises(ValidationError):
-        services.proposal_return(actor=people["hq.manager"], proposal=proposal, version=2, reason=" ")
+        services.proposal_return(
+            actor=people["hq.manager"], proposal=proposal, version=2, reason=" "
+        )
     returned = services.proposal_return(
         actor=people["hq.manager"], proposal=proposal, version=2, reason="措施不够具体"
     )
@@ -166,7 +185,9 @@ def test_a_submitted_proposal_cannot_be_edited_and_a_stale_version_is_refused(
     proposal = make_proposal()
     services.proposal_submit(actor=people["div1.staff"], proposal=proposal, version=1)
     with pytest.raises(ValidationError):
-        services.proposal_update(actor=people["div1.staff"], proposal=proposal, version=2, title="改")
+        services.proposal_update(
+            actor=people["div1.staff"], proposal=proposal, version=2, title="改"
+        )
     with pytest.raises(StaleVersion):
         services.proposal_return(
             actor=people["hq.manager"], proposal=proposal, version=1, reason="旧版本"
@@ -192,9 +213,9 @@ def test_the_department_reports_progress_to_done_with_what_was_done(
         actor=people["div1.staff"], item=item, version=1, status="done", note="流程已优化上线"
     )
 
-    assert done.status == ItemStatus.DONE and done.completed_at and not done.is_overdue(
-        timezone.localdate() + datetime.timedelta(days=999)
-    )
+    assert done.status == ItemStatus.DONE
+    assert done.completed_at
+    assert not done.is_overdue(timezone.localdate() + datetime.timedelta(days=999))
 
 
 def test_hq_writes_its_own_item_and_reassigns_it(people, units) -> None:
@@ -213,7 +234,8 @@ def test_hq_writes_its_own_item_and_reassigns_it(people, units) -> None:
         department=units["BR1"],
         deadline=today + datetime.timedelta(days=30),
     )
-    assert moved.department == units["BR1"] and item.proposal is None
+    assert moved.department == units["BR1"]
+    assert item.proposal is None
     with pytest.raises(ValidationError):
         services.item_assign(
             actor=people["hq.manager"],
@@ -224,7 +246,10 @@ def test_hq_writes_its_own_item_and_reassigns_it(people, units) -> None:
         )
     with pytest.raises(PermissionDenied):
         services.item_create(
-            actor=people["div1.manager"], year=today.year, title="t", measures="m",
+            actor=people["div1.manager"],
+            year=today.year,
+            title="t",
+            measures="m",
             department=units["DIV1"],
         )
 
@@ -236,7 +261,8 @@ def test_the_seminar_s_owner_forwards_an_opinion_the_department_answers(
     forward = services.opinion_forward(
         actor=people["div1.manager"], record=seminar, opinion=0, department=units["BASE11"]
     )
-    assert forward.text == "希望增加现场演示" and forward.proposer == "渤海石油研究院"
+    assert forward.text == "希望增加现场演示"
+    assert forward.proposer == "渤海石油研究院"
     with pytest.raises(PermissionDenied):
         services.opinion_forward(
             actor=people["div1.staff"], record=seminar, opinion=0, department=units["BR1"]
@@ -252,6 +278,7 @@ def test_the_seminar_s_owner_forwards_an_opinion_the_department_answers(
     )
 
     assert seen.status == OpinionStatus.ACKNOWLEDGED
-    assert answered.status == OpinionStatus.ANSWERED and answered.answered_by == people["base11.staff"]
+    assert answered.status == OpinionStatus.ANSWERED
+    assert answered.answered_by == people["base11.staff"]
     with pytest.raises(PermissionDenied):
         services.opinion_answer(actor=people["branch1.staff"], forward=answered, version=3)

@@ -49,7 +49,8 @@ def test_the_list_is_ordered_by_score_and_pages_by_cursor(api_as, make_customer,
     second = api.get(first["next"]).json()
 
     ids = [r["customer"] for r in first["results"] + second["results"]]
-    assert ids[0] == worst.pk and set(ids) == {worst.pk, *(c.pk for c in quiet)}
+    assert ids[0] == worst.pk
+    assert set(ids) == {worst.pk, *(c.pk for c in quiet)}
     assert len(ids) == 4
     texts = [p["text"] for p in first["results"][0]["explanation"]]
     assert any("投诉未答复" in t or "complaint" in t for t in texts)
@@ -62,7 +63,8 @@ def test_a_customer_s_signal_by_its_id_and_its_panel(api_as, page_as, make_custo
     detail = api_as("div1.staff").get(f"/api/v1/risk-signals/{customer.pk}/")
     panel = page_as("div1.staff").get(f"/customers/{customer.pk}/risk/").content.decode()
 
-    assert detail.status_code == 200 and detail.json()["silence"] > 0
+    assert detail.status_code == 200
+    assert detail.json()["silence"] > 0
     assert "天无联系" in panel
     assert api_as("branch1.staff").get(f"/api/v1/risk-signals/{customer.pk}/").status_code == 404
 

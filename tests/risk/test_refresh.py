@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 from guanxi.customers import archive
 from guanxi.customers.models import Customer
@@ -42,7 +41,14 @@ def test_falling_satisfaction_compares_the_last_forms_with_the_ones_before(
     make_customer, rate
 ) -> None:
     customer = make_customer("DIV1", tier="vip")
-    for days, value in ((60, "good"), (50, "good"), (40, "fair"), (30, "poor"), (20, "fair"), (10, "poor")):
+    for days, value in (
+        (60, "good"),
+        (50, "good"),
+        (40, "fair"),
+        (30, "poor"),
+        (20, "fair"),
+        (10, "poor"),
+    ):
         rate(customer, value, days_ago=days)
 
     signal = refresh_customer(customer.pk)
@@ -81,7 +87,8 @@ def test_a_negative_decision_maker_is_named(make_customer, make_key_person, peop
 
     signal = refresh_customer(customer.pk)
 
-    assert signal is not None and signal.relationship == 25
+    assert signal is not None
+    assert signal.relationship == 25
     assert _words(signal) == ["决策者 张伟 关系悲观"]
 
 
@@ -128,9 +135,7 @@ def test_overdue_demands_and_breached_complaints_weigh_more_than_open_ones(
     assert _words(signal) == ["2 项诉求逾期", "2 项投诉未答复（1 项已超时）"]
 
 
-def test_silence_counts_from_the_last_contact_against_the_tier_s_days(
-    make_customer, rate
-) -> None:
+def test_silence_counts_from_the_last_contact_against_the_tier_s_days(make_customer, rate) -> None:
     allowed = current().early_warning.silence_days["vip"]
     silent = make_customer("DIV1", tier="vip")
     rate(silent, "good", days_ago=allowed + 30)
@@ -172,6 +177,7 @@ def test_the_score_is_the_sum_of_the_parts_and_the_unit_and_tier_are_copied(
     refresh()
 
     signal = RiskSignal.objects.get(customer=customer)
-    assert signal.unit_id == customer.owning_unit_id and signal.tier == "strategic"
+    assert signal.unit_id == customer.owning_unit_id
+    assert signal.tier == "strategic"
     parts = ("satisfaction", "relationship", "overdue_demands", "silence", "complaints")
     assert signal.score == sum(getattr(signal, p) for p in parts) == signal.silence

@@ -50,8 +50,10 @@ PERMISSIONS: dict[str, str] = {
     "feedback.view": "See the visit, care and seminar forms of one's line (copies up, 000 §22)",
     "feedback.change": "Fill in and sign, as visitor, the forms of one's own executing unit",
     "feedback.sign_manager": "Sign a form as the marketing manager of its unit or the next up",
-    "improvement.view": "See the improvement proposals, plan items and forwarded opinions of one's line",
-    "improvement.change": "Draw up and submit one's unit's improvement proposals, report progress on "
+    "improvement.view": "See the improvement proposals, plan items and forwarded opinions "
+    "of one's line",
+    "improvement.change": "Draw up and submit one's unit's improvement proposals, report "
+    "progress on "
     "plan items and answer seminar opinions forwarded to one's unit",
     "improvement.consolidate": "Accept or return proposals, keep the company improvement plan and "
     "forward seminar opinions to the departments concerned (HQ)",

@@ -183,7 +183,8 @@ def _contacts(facts: dict[int, Facts], low: int, high: int, today: date) -> None
             **_ids("customer_id", low, high),
             status__in=(ActivityStatus.CARRIED_OUT, ActivityStatus.WRITTEN_OFF),
             date__lte=today,
-        ).values_list("customer_id")
+        )
+        .values_list("customer_id")
         .annotate(last=Max("date")),
         FormRecord.objects.filter(**_ids("customer_id", low, high), date__lte=today)
         .values_list("customer_id")
@@ -215,7 +216,7 @@ def _complaints(facts: dict[int, Facts], low: int, high: int, now: datetime) -> 
 # --------------------------------------------------------------------- the signal
 
 
-def points(facts: Facts, rules: EarlyWarning, today: date) -> tuple[dict[str, int], dict]:
+def points(facts: Facts, rules: EarlyWarning, today: date) -> tuple[dict[str, int], dict[str, Any]]:
     """Each part's points and the facts its explanation is worded from."""
     parts, why = rules.parts, {}
     got = dict.fromkeys(PART_FIELDS, 0)

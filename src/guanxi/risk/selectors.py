@@ -145,7 +145,9 @@ def _role_name(role: str) -> str:
 
 def _words(key: str, facts: dict[str, Any], names: dict[int, str]) -> str:
     if key == "satisfaction":
-        return _("Falling satisfaction: last %(n)s forms average %(recent)s, before %(previous)s") % {
+        return _(
+            "Falling satisfaction: last %(n)s forms average %(recent)s, before %(previous)s"
+        ) % {
             "n": facts.get("window", ""),
             "recent": facts.get("recent", ""),
             "previous": facts.get("previous", ""),
@@ -165,9 +167,9 @@ def _words(key: str, facts: dict[str, Any], names: dict[int, str]) -> str:
     if key == "silence":
         return _("No contact for %(days)s days (%(allowed)s allowed)") % facts
     count, late = int(facts.get("count", 0)), int(facts.get("breached", 0))
-    text = ngettext(
-        "%(count)s complaint unanswered", "%(count)s complaints unanswered", count
-    ) % {"count": count}
+    text = ngettext("%(count)s complaint unanswered", "%(count)s complaints unanswered", count) % {
+        "count": count
+    }
     return text + (_(" (%(late)s past the answer clock)") % {"late": late} if late else "")
 
 

@@ -89,7 +89,11 @@ class ProposalSerializer(VersionedSerializer):
             )
         if self.instance is not None and "new_sources" in attrs:
             raise serializers.ValidationError(
-                {"new_sources": [_("This is set when the record is created and cannot be changed.")]}
+                {
+                    "new_sources": [
+                        _("This is set when the record is created and cannot be changed.")
+                    ]
+                }
             )
         return attrs
 

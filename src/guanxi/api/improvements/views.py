@@ -276,15 +276,15 @@ class OpinionViewSet(
             actor=self.request.user, status=self.request.query_params.get("status", "")[:16]
         )
 
-    @extend_schema(request=s.OpinionForwardSerializer, responses={201: s.ForwardedOpinionSerializer})
+    @extend_schema(
+        request=s.OpinionForwardSerializer, responses={201: s.ForwardedOpinionSerializer}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = s.OpinionForwardSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         record = _forms(request, {int(data.pop("record"))}).popitem()[1]
-        forward = services.opinion_forward(
-            actor=acting_person(request.user), record=record, **data
-        )
+        forward = services.opinion_forward(actor=acting_person(request.user), record=record, **data)
         return Response(s.ForwardedOpinionSerializer(forward).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OpinionAnswerSerializer, responses=s.ForwardedOpinionSerializer)

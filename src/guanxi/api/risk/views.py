@@ -126,8 +126,11 @@ class RiskSignalViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
-                                     description="The customer's id")]
+        parameters=[
+            OpenApiParameter(
+                "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The customer's id"
+            )
+        ]
     )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         signal = self.get_object()

@@ -46,7 +46,7 @@ UNIT_CHOICES = 500
 
 
 def form_read(record: FormRecord) -> Read:
-    """A form's read under its own kind's name (feedback.visitrecord …), as its pages register it."""
+    """A form's read under its own kind's name (feedback.visitrecord …), as its pages do."""
     return Read(
         record_type=MODELS[record.kind]._meta.label_lower,
         record_id=str(record.pk),
@@ -70,8 +70,16 @@ def _proposal(request: HttpRequest, pk: int) -> ImprovementProposal:
     )
 
 
-def _confirm(request: HttpRequest, *, title: str, question: str, action: str, back: str,
-             button: str, fields: dict[str, Any]) -> HttpResponse:
+def _confirm(
+    request: HttpRequest,
+    *,
+    title: str,
+    question: str,
+    action: str,
+    back: str,
+    button: str,
+    fields: dict[str, Any],
+) -> HttpResponse:
     return render(
         request,
         "improvements/confirm.html",
@@ -119,7 +127,9 @@ def proposal_list_page(request: HttpRequest) -> HttpResponse:
 
 
 def _choices(record: FormRecord) -> list[tuple[str, str]]:
-    return [(f.source_key(ref), services.quote_of(ref)) for ref in services.suggested_sources(record)]
+    return [
+        (f.source_key(ref), services.quote_of(ref)) for ref in services.suggested_sources(record)
+    ]
 
 
 def _refs(record: FormRecord, keys: list[str]) -> list[services.SourceRef]:
@@ -229,8 +239,11 @@ def proposal_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
 def _acted_on(request: HttpRequest, pk: int, allowed: Any) -> ImprovementProposal:
     """The proposal an action changes: refused (403) before its read is registered."""
     proposal = find(
-        request, ImprovementProposal.objects.select_related("unit"), "improvement.view",
-        unit_field="unit", pk=pk,
+        request,
+        ImprovementProposal.objects.select_related("unit"),
+        "improvement.view",
+        unit_field="unit",
+        pk=pk,
     )
     if not allowed(acting_person(request.user), proposal):
         raise PermissionDenied
@@ -250,7 +263,10 @@ def proposal_submit_page(request: HttpRequest, pk: int) -> HttpResponse:
         return _confirm(
             request,
             title=_("Submit this proposal to HQ?"),
-            question=_("HQ marketing will accept it into the company plan or return it; until it is returned it cannot be changed."),
+            question=_(
+                "HQ marketing will accept it into the company plan or return it; "
+                "until it is returned it cannot be changed."
+            ),
             action=reverse("improvements:proposal-submit", args=[pk]),
             back=back,
             button=_("Submit to HQ"),
@@ -401,8 +417,11 @@ def item_create_page(request: HttpRequest) -> HttpResponse:
 
 def _item(request: HttpRequest, pk: int, allowed: Any) -> PlanItem:
     item = find(
-        request, PlanItem.objects.select_related("plan"), "improvement.view",
-        unit_field=sel.ITEM_UNIT, pk=pk,
+        request,
+        PlanItem.objects.select_related("plan"),
+        "improvement.view",
+        unit_field=sel.ITEM_UNIT,
+        pk=pk,
     )
     if not allowed(acting_person(request.user), item):
         raise PermissionDenied

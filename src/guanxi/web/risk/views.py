@@ -26,9 +26,7 @@ UNIT_CHOICES = 500
 
 
 def _part_names() -> list[tuple[str, str]]:
-    names = {
-        field.name: str(field.verbose_name) for field in RiskSignal._meta.fields
-    }
+    names = {field.name: str(field.verbose_name) for field in RiskSignal._meta.fields}
     return [(key, names[key]) for key in WARNING_PARTS]
 
 

@@ -29,6 +29,4 @@ class Command(BaseCommand):
             self.stdout.write(f"customer {pk}: score {signal.score if signal else 0}")
             return
         at_risk = refresh()
-        self.stdout.write(
-            f"{at_risk} customers at risk ({time.monotonic() - started:.1f} s)"
-        )
+        self.stdout.write(f"{at_risk} customers at risk ({time.monotonic() - started:.1f} s)")
