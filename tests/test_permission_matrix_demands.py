@@ -53,6 +53,12 @@ COVERS = {
     "demands:submission-detail": "demand",
     "demands:submission-entry": "submit",
     "demands:submission-submit": "submit",
+    "api:monthly-submission-list": "demand (the unit's line)",
+    "api:monthly-submission-detail": "demand",
+    "api:monthly-submission-entries": "submit",
+    "api:monthly-submission-submit": "submit",
+    "api:strategic-follower-list": "demand (the customer's line) / assign at HQ",
+    "api:unit-contact-list": "demand (the unit's line) / assign",
     "demands:liaisons": "page: demand",
     "demands:follower-set": "assign at HQ",
     "demands:unit-contact-set": "assign",
@@ -303,3 +309,39 @@ def test_demands_routes(role, home, relation, people, units, make_customer, clie
     member = code == "DIV1"
     may_assign = role == "manager" and sees
     assert contact.status_code == ((302 if member else 400) if may_assign else 403 if sees else 404)
+
+    # the same through the API
+    assert api.get(f"/api/v1/monthly-submissions/{submission.pk}/").status_code == (
+        200 if sees else 404
+    )
+    listed = api.get("/api/v1/monthly-submissions/").json()["results"]
+    assert (submission.pk in {row["id"] for row in listed}) == sees
+    before = _last()
+    entry = api.post(
+        f"/api/v1/monthly-submissions/{submission.pk}/entries/",
+        {"version": 9, "customer": customer.pk, "progress": "进展顺利"},
+    )
+    # the customer is checked against the reader's scope first (400 when out of sight)
+    assert entry.status_code == (409 if can("submit") else 403 if sees else 400)
+    if entry.status_code != 409:
+        assert _last() == before
+    submitted = api.post(f"/api/v1/monthly-submissions/{submission.pk}/submit/", {"version": 9})
+    assert submitted.status_code == (409 if can("submit") else 403 if sees else 404)
+    opened = api.post(
+        "/api/v1/monthly-submissions/", {"unit": units[code].pk, "month": "2026-03-01"}
+    )
+    assert opened.status_code == (201 if can("submit") else 400)
+    followers = api.post(
+        "/api/v1/strategic-followers/", {"customer": customer.pk, "person": people["hq.staff"].pk}
+    )
+    assert followers.status_code == (201 if hq_publisher else 403 if sees else 400)
+    if not hq_publisher:
+        services.follower_set(actor=boss, customer=customer, person=people["hq.staff"])
+    listed = api.get("/api/v1/strategic-followers/").json()["results"]
+    assert (customer.pk in {row["customer"] for row in listed}) == sees
+    contacts = api.post(
+        "/api/v1/unit-contacts/", {"unit": units[code].pk, "person": people["div1.cm"].pk}
+    )
+    assert contacts.status_code == (
+        (201 if member else 400) if may_assign else 403 if sees else 400
+    )

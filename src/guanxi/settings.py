@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "guanxi.timeline",
     "guanxi.demands",
     "guanxi.feedback",
+    "guanxi.satisfaction",
     "guanxi.improvements",
     "guanxi.risk",
     "guanxi.web",

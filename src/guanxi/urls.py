@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("guanxi.web.demands.urls")),
     path("", include("guanxi.web.photos.urls")),
     path("", include("guanxi.web.feedback.urls")),
+    path("", include("guanxi.web.satisfaction.urls")),
     path("", include("guanxi.web.improvements.urls")),
     path("", include("guanxi.web.risk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

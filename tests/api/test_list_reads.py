@@ -31,6 +31,7 @@ NOT_REGISTERED = {
     "/api/v1/memberships/": "our own staff's roles, not customer-confidential",
     "/api/v1/me/": "the caller's own account",
     "/api/v1/delegations/": "between our own staff, no customer record",
+    "/api/v1/unit-contacts/": "which of our staff is a unit's contact, no customer record",
     "/api/v1/review/managers/": "counts per customer manager, no record named",
     "/api/v1/campaigns/{id}/rollup/": "counts per unit; the campaign: a detail read",
     "/api/v1/access-log/": "the register itself; its reading follows its own rules",

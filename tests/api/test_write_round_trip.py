@@ -30,6 +30,7 @@ from rest_framework.test import APIClient
 from guanxi.activities import services as activities
 from guanxi.approvals import services as approvals
 from guanxi.contactreports import services as contact_reports
+from guanxi.customers.services import customer_create
 from guanxi.demands import complaints, monthly
 from guanxi.demands import services as demand_services
 from guanxi.keycustomers import campaigns, customer_plans, visits
@@ -276,6 +277,22 @@ def _demands(world: World) -> None:
     ids["monthly_report"] = monthly.report_generate(
         actor=people["hq.manager"], month=datetime.date(2026, 1, 1)
     )
+    ids["strategic_customer"] = customer_create(
+        actor=people["hq.manager"],
+        name="中海油气电集团战略客户有限公司",
+        owning_unit=world.units["DIV1"],
+        tier=demand_services.rules().report_tiers[0],
+        credit_code="91110000710925462X",
+    )
+    ids["submission"] = monthly.submission_open(
+        actor=writer, unit=world.units["DIV1"], month=datetime.date(2026, 1, 1)
+    )
+    demand_services.follower_set(
+        actor=people["hq.manager"], customer=ids["strategic_customer"], person=people["hq.staff"]
+    )
+    demand_services.unit_contact_set(
+        actor=writer, unit=world.units["DIV1"], person=people["div1.cm"]
+    )
 
 
 def _forms(world: World) -> None:
@@ -416,6 +433,9 @@ class Bodies:
             ("/api/v1/contact-reports/", "kind"): "meeting",
             ("/api/v1/next-contacts/", "next_contact_on"): "2026-04-15",
             ("/api/v1/next-contacts/", "version"): 0,
+            ("/api/v1/strategic-followers/", "customer"): ids["strategic_customer"].pk,
+            ("/api/v1/strategic-followers/", "person"): people["hq.staff"].pk,
+            ("/api/v1/unit-contacts/", "person"): people["div1.staff"].pk,
             **_form_values(w),
         }
         collection = path.split("{id}")[0]
@@ -560,6 +580,7 @@ WRITERS = {
     "/api/v1/action-plan-rows/": "div1.cm",
     "/api/v1/revenue-plan-rows/": "div1.cm",
     "/api/v1/monthly-reports/": "hq.manager",
+    "/api/v1/strategic-followers/": "hq.manager",
     **dict.fromkeys(FORMS, "div1.staff"),
 }
 
@@ -743,6 +764,28 @@ EXPLICIT: dict[tuple[str, str], Explicit] = {
         "monthly_report",
         _v("monthly_report"),
         lambda w, r: {"status": "published"},
+    ),
+    ("post", "/api/v1/monthly-submissions/{id}/entries/"): Explicit(
+        "div1.manager",
+        "submission",
+        lambda w: {
+            "version": w.ids["submission"].version,
+            "customer": w.ids["strategic_customer"].pk,
+            "progress": "年度框架协议续签已完成评审",
+            "risks": "客户资本开支下调",
+        },
+        lambda w, r: {
+            "entries": [
+                {
+                    "customer": w.ids["strategic_customer"].pk,
+                    "progress": "年度框架协议续签已完成评审",
+                    "risks": "客户资本开支下调",
+                }
+            ]
+        },
+    ),
+    ("post", "/api/v1/monthly-submissions/{id}/submit/"): Explicit(
+        "div1.manager", "submission", _v("submission"), lambda w, r: {"status": "submitted"}
     ),
     ("post", "/api/v1/personal-data-requests/{id}/complete/"): Explicit(
         "div1.manager",

@@ -25,6 +25,7 @@ DETAIL_API = Target(median_ms=50, p95_ms=150, rps=300)  # ≥ 300 rps with 8 cli
 IMPORT_10K_S = 15.0  # import of 10,000 rows
 VERIFY_20M_S = 60.0  # `guanxi audit verify` over 20 million entries
 TIMELINE = Target(median_ms=100)  # a customer's timeline of 5,000 events, first page (issue 13)
+ANALYTICS = Target(median_ms=1000)  # satisfaction over 1,000,000 forms (issue 13, ACT-6)
 RISK = Target(median_ms=1000)  # the at-risk list over 1,000,000 customers (issue 13)
 RSS_MB = 300.0  # peak resident memory per server process
 PERSONS = {"hq": "hq.manager", "division": "div1.manager"}
@@ -96,6 +97,27 @@ CASES: list[Case] = [
         api=True,
     ),
     Case("API contact reports", "/api/v1/contact-reports/", "both", FAST, api=True),
+    # satisfaction analytics over the generator's forms, its whole history (issue 13 item 6)
+    Case(
+        "satisfaction page, five years by quarter",
+        "/satisfaction/?from=2021-07-01&to=2026-06-30&period=quarter",
+        "both",
+        ANALYTICS,
+    ),
+    Case("satisfaction page, the last year", "/satisfaction/", "both", ANALYTICS),
+    Case(
+        "API satisfaction, five years by month",
+        "/api/v1/satisfaction/?from=2021-07-01&to=2026-06-30",
+        "both",
+        ANALYTICS,
+        api=True,
+    ),
+    Case(
+        "customer satisfaction section",
+        "/customers/{customer}/satisfaction/section/",
+        "both",
+        FAST,
+    ),
     # relationship risk warnings (issue 13 item 11)
     Case("at-risk list", "/risk-signals/", "both", RISK),
     Case("API at-risk list", "/api/v1/risk-signals/", "both", RISK, api=True),

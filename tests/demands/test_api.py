@@ -170,3 +170,159 @@ def test_the_monthly_report_downloads_registered_and_watermarked(
     assert (
         api_as("div1.staff").get(f"/api/v1/monthly-reports/{report['id']}/pdf/").status_code == 403
     )
+
+
+def test_a_unit_fills_and_submits_its_monthly_part_through_the_api(
+    api_as, make_customer, make_demand, units
+) -> None:  # type: ignore[no-untyped-def]
+    customer = make_customer("DIV1", tier="strategic")
+    with time_machine.travel(NOW, tick=False):
+        demand = make_demand(customer, raised_on=datetime.date(2026, 3, 2))
+        client = api_as("div1.manager")
+        opened = client.post(
+            "/api/v1/monthly-submissions/",
+            {"unit": units["DIV1"].pk, "month": "2026-03-11"},
+            format="json",
+        )
+        assert opened.status_code == 201, opened.content
+        part = opened.json()
+        assert (part["month"], part["due_on"], part["status"]) == (
+            "2026-03-01",
+            "2026-03-28",
+            "draft",
+        )
+        again = client.post(
+            "/api/v1/monthly-submissions/",
+            {"unit": units["DIV1"].pk, "month": "2026-03-01"},
+            format="json",
+        )
+        assert again.json()["id"] == part["id"]  # one part per unit and month
+        written = client.post(
+            f"/api/v1/monthly-submissions/{part['id']}/entries/",
+            {
+                "version": part["version"],
+                "customer": customer.pk,
+                "progress": "二季度框架合同已进入评审",
+                "risks": "对方预算压缩",
+            },
+            format="json",
+        )
+        assert written.status_code == 200, written.content
+        assert [(e["customer"], e["risks"]) for e in written.json()["entries"]] == [
+            (customer.pk, "对方预算压缩")
+        ]
+        submitted = client.post(
+            f"/api/v1/monthly-submissions/{part['id']}/submit/",
+            {"version": written.json()["version"]},
+            format="json",
+        )
+    assert submitted.status_code == 200, submitted.content
+    assert (submitted.json()["status"], submitted.json()["late"]) == ("submitted", False)
+    demand.refresh_from_db()
+    assert demand.reported_at is not None
+    listed = api_as("hq.manager").get("/api/v1/monthly-submissions/").json()["results"]
+    assert [row["id"] for row in listed] == [part["id"]]
+    assert api_as("div2.staff").get("/api/v1/monthly-submissions/").json()["results"] == []
+
+
+def test_monthly_part_refusals_change_nothing(api_as, make_customer, units) -> None:  # type: ignore[no-untyped-def]
+    outsider = make_customer("DIV2", tier="strategic")
+    with time_machine.travel(NOW, tick=False):
+        client = api_as("div1.manager")
+        future = client.post(
+            "/api/v1/monthly-submissions/",
+            {"unit": units["DIV1"].pk, "month": "2026-05-01"},
+            format="json",
+        )
+        assert future.status_code == 400
+        assert "month" in future.json()
+        foreign_unit = client.post(
+            "/api/v1/monthly-submissions/",
+            {"unit": units["DIV2"].pk, "month": "2026-03-01"},
+            format="json",
+        )
+        assert foreign_unit.status_code == 400
+        assert "unit" in foreign_unit.json()
+        part = client.post(
+            "/api/v1/monthly-submissions/",
+            {"unit": units["DIV1"].pk, "month": "2026-03-01"},
+            format="json",
+        ).json()
+        before = _last()
+        other_line = client.post(
+            f"/api/v1/monthly-submissions/{part['id']}/entries/",
+            {"version": part["version"], "customer": outsider.pk, "progress": "越线"},
+            format="json",
+        )
+        assert other_line.status_code == 400
+        assert (
+            api_as("div2.staff")
+            .post(f"/api/v1/monthly-submissions/{part['id']}/submit/", {"version": 1})
+            .status_code
+            == 404
+        )
+        assert _last() == before  # refused requests register no read
+        stale = client.post(
+            f"/api/v1/monthly-submissions/{part['id']}/submit/", {"version": 99}, format="json"
+        )
+        assert stale.status_code == 409
+    assert monthly.MonthlySubmission.objects.get(pk=part["id"]).status == "draft"
+    assert not monthly.SubmissionEntry.objects.exists()
+
+
+def test_hq_names_follow_up_people_and_units_their_contacts(
+    api_as, make_customer, people, units
+) -> None:  # type: ignore[no-untyped-def]
+    strategic = make_customer("DIV1", tier="strategic")
+    named = api_as("hq.manager").post(
+        "/api/v1/strategic-followers/",
+        {"customer": strategic.pk, "person": people["hq.staff"].pk},
+        format="json",
+    )
+    assert named.status_code == 201, named.content
+    assert named.json()["person"] == people["hq.staff"].pk
+    renamed = api_as("hq.manager").post(
+        "/api/v1/strategic-followers/",
+        {"customer": strategic.pk, "person": people["hq.manager"].pk},
+        format="json",
+    )
+    assert renamed.status_code == 201
+    rows = api_as("div1.manager").get("/api/v1/strategic-followers/").json()["results"]
+    assert [(r["customer"], r["person"]) for r in rows] == [(strategic.pk, people["hq.manager"].pk)]
+    assert api_as("div2.staff").get("/api/v1/strategic-followers/").json()["results"] == []
+    refused = api_as("div1.manager").post(
+        "/api/v1/strategic-followers/",
+        {"customer": strategic.pk, "person": people["div1.staff"].pk},
+        format="json",
+    )
+    assert refused.status_code == 403
+    ordinary = api_as("hq.manager").post(
+        "/api/v1/strategic-followers/",
+        {"customer": make_customer("DIV1", tier="vip").pk, "person": people["hq.staff"].pk},
+        format="json",
+    )
+    assert ordinary.status_code == 400
+    assert "customer" in ordinary.json()
+
+    contact = api_as("div1.manager").post(
+        "/api/v1/unit-contacts/",
+        {"unit": units["DIV1"].pk, "person": people["div1.staff"].pk},
+        format="json",
+    )
+    assert contact.status_code == 201, contact.content
+    outsider = api_as("div1.manager").post(
+        "/api/v1/unit-contacts/",
+        {"unit": units["DIV1"].pk, "person": people["div2.staff"].pk},
+        format="json",
+    )
+    assert outsider.status_code == 400
+    assert "person" in outsider.json()
+    other_unit = api_as("div1.manager").post(
+        "/api/v1/unit-contacts/",
+        {"unit": units["DIV2"].pk, "person": people["div2.staff"].pk},
+        format="json",
+    )
+    assert other_unit.status_code == 400
+    assert "unit" in other_unit.json()
+    rows = api_as("div1.manager").get("/api/v1/unit-contacts/").json()["results"]
+    assert [(r["unit"], r["person"]) for r in rows] == [(units["DIV1"].pk, people["div1.staff"].pk)]

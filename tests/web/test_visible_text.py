@@ -221,6 +221,7 @@ PARAMETERS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "contactreports:customer-timeline": CUSTOMER,
     "contactreports:timeline-section": CUSTOMER,
     "contactreports:next-contact": CUSTOMER,
+    "satisfaction:customer-section": CUSTOMER,
     **_form_rows(),
     "improvements:proposal-create": _by("feedback.FormRecord", "unit", name="record"),
     "improvements:proposal-detail": PROPOSAL,

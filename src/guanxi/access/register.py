@@ -38,6 +38,7 @@ from __future__ import annotations
 # ruff: noqa: S608  (SQL built from constants, never from input)
 import contextlib
 import fcntl
+import json
 import logging
 import math
 import os
@@ -161,11 +162,17 @@ _JOURNAL_COLUMNS = (
     "at, reader_id, username, record_type, record_id, record_unit_id, channel, address, "
     "record_ids, query"
 )
-_INSERT_JOURNAL = f"INSERT INTO access_readjournal ({_JOURNAL_COLUMNS}) VALUES "
-_JOURNAL_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-# Rows per INSERT statement: a list read of many units is one round trip, well inside the
-# driver's limit of parameters per statement.
-JOURNAL_BATCH = 500
+# A registration is one INSERT of however many reads, their own fields passed as one JSON
+# text: a statement of six parameters whatever the list's length, which the driver parses once
+# and caches (a VALUES row per read, or an array per field, cost more to build and quote than
+# the database took to store them).
+_INSERT_JOURNAL = (
+    f"INSERT INTO access_readjournal ({_JOURNAL_COLUMNS}) "
+    "SELECT %s::timestamptz, %s::bigint, %s::varchar, r.kind, r.id, r.unit, %s::varchar, "
+    "%s::inet, r.ids, r.query FROM ROWS FROM (json_to_recordset(%s::json) AS (kind varchar, "
+    "id varchar, unit bigint, ids text, query text)) WITH ORDINALITY "
+    "AS r(kind, id, unit, ids, query, n) ORDER BY r.n"
+)
 
 
 def _link(rows: list[Pending], seq: int, prev: str) -> tuple[list[tuple[Any, ...]], int, str]:
@@ -220,19 +227,18 @@ def _append(entries: list[tuple[Any, ...]], seq: int, prev: str) -> None:
     """Insert the linked entries and move the head. PostgreSQL takes them by COPY (the
     chainer of a busy list page moves hundreds a second); SQLite by one executemany."""
     with connection.cursor() as cursor:
-        if entries:
+        if entries and connection.vendor == "postgresql":
+            # the driver's own COPY: its errors are wrapped as Django's, as a query's are
+            with connection.wrap_database_errors, cursor.cursor.copy(_COPY_ENTRIES) as copy:
+                for entry in entries:
+                    copy.write_row(entry)
+        elif entries:
             stored = _stored_time(entries[0][1])
             rows = [
                 (e[0], stored if e[1] is entries[0][1] else _stored_time(e[1]), *e[2:])
                 for e in entries
             ]
-            if connection.vendor == "postgresql":
-                # the driver's own COPY: its errors are wrapped as Django's, as a query's are
-                with connection.wrap_database_errors, cursor.cursor.copy(_COPY_ENTRIES) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(_INSERT_ENTRIES, rows)
+            cursor.executemany(_INSERT_ENTRIES, rows)
         cursor.execute("UPDATE access_chainhead SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
 
 
@@ -328,14 +334,18 @@ def _append_directly(rows: list[Pending]) -> None:
 
 
 def _journal(rows: list[Pending]) -> None:
-    """PostgreSQL: insert the reads into the journal (no lock; the chainer moves them)."""
+    """PostgreSQL: insert the reads into the journal (no lock; the chainer moves them). The
+    rows of one registration share their reader, time, channel and address."""
+    at, reader, username, _kind, _id, _unit, channel, address = rows[0][:8]
+    reads = json.dumps(
+        [
+            {"kind": row[3], "id": row[4], "unit": row[5], "ids": row[8], "query": row[9]}
+            for row in rows
+        ],
+        ensure_ascii=False,
+    )
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), JOURNAL_BATCH):
-            batch = rows[start : start + JOURNAL_BATCH]
-            cursor.execute(
-                _INSERT_JOURNAL + ", ".join([_JOURNAL_ROW] * len(batch)),
-                [value for row in batch for value in row],
-            )
+        cursor.execute(_INSERT_JOURNAL, [at, reader, username, channel, address, reads])
 
 
 # SQLite has one writer, and a writer that finds the lock taken sleeps in SQLite's busy
@@ -429,7 +439,7 @@ def register_reads(
     rows = _journal_rows(actor, reads, channel, address)
     outer = connection.in_atomic_block
     try:
-        if connection.vendor == "postgresql" and not outer and len(rows) <= JOURNAL_BATCH:
+        if connection.vendor == "postgresql" and not outer:
             # one INSERT in autocommit is atomic by itself; a transaction would add BEGIN and
             # COMMIT round trips to the busiest paths there are (a detail read, a list page)
             _journal(rows)

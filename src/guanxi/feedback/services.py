@@ -25,6 +25,7 @@ from guanxi.feedback.layout import OPINIONS_MAX
 from guanxi.feedback.models import MODELS, FormKind, FormRecord, Signature
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
+from guanxi.satisfaction.services import ratings_refresh
 from guanxi.versioning import lock_current
 
 TEXT_MAX = 4000
@@ -236,6 +237,7 @@ def _write(record: FormRecord, data: FormData) -> FormRecord:
     record.save()
     record.key_persons.set(data.key_persons)
     record.our_people.set(data.our_people)
+    ratings_refresh(record=record)  # the analytics' rows (ACT-6) follow the form
     return record
 
 

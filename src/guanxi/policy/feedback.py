@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
-from guanxi.policy.schema import Feedback, Option
+from guanxi.policy.schema import Feedback, Option, Rating
 
 FEEDBACK_KEYS = {"ratings", "dimensions", "clause", "text"}
 OPTION_KEYS = {"key", "name_zh", "name_en"}
+RATING_KEYS = OPTION_KEYS | {"score"}
+SCORE_MAX = 100
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CLAUSE_RE = re.compile(r"^00[0-9] (§[0-9][0-9.]*|附表[0-9一二三四五六七八九十]+|附件[0-9]+)")
 
@@ -25,20 +27,21 @@ class Where(Protocol):
     def key(self, table: str, index: int | None, key: str) -> int: ...
 
 
-def _options(raw: dict[str, Any], name: str, where: Where, report: Problems) -> tuple[Option, ...]:
+def _options(
+    raw: dict[str, Any], name: str, where: Where, report: Problems, keys: set[str] = OPTION_KEYS
+) -> tuple[Option, ...]:
     line = where.key("feedback", None, name)
     entries = raw.get(name)
+    shape = "{" + ", ".join(sorted(keys)) + "}"
     if not isinstance(entries, list) or len(entries) < 2:
-        report(
-            line, f"[feedback] {name!r} must be a list of at least two {{key, name_zh, name_en}}"
-        )
+        report(line, f"[feedback] {name!r} must be a list of at least two {shape}")
         return ()
     options: list[Option] = []
     for entry in entries:
-        if not isinstance(entry, dict) or set(entry) != OPTION_KEYS:
-            report(line, f"every entry of [feedback] {name!r} is {{key, name_zh, name_en}}")
+        if not isinstance(entry, dict) or set(entry) != keys:
+            report(line, f"every entry of [feedback] {name!r} is {shape}")
             continue
-        if not all(isinstance(v, str) and v.strip() for v in entry.values()):
+        if not all(isinstance(entry[k], str) and entry[k].strip() for k in OPTION_KEYS):
             report(line, f"[feedback] {name!r}: key and names must be non-empty strings")
             continue
         if not KEY_RE.fullmatch(entry["key"]):
@@ -49,6 +52,24 @@ def _options(raw: dict[str, Any], name: str, where: Where, report: Problems) -> 
             continue
         options.append(Option(key=entry["key"], name_zh=entry["name_zh"], name_en=entry["name_en"]))
     return tuple(options)
+
+
+def _ratings(raw: dict[str, Any], where: Where, report: Problems) -> tuple[Rating, ...]:
+    """The scale with a whole-number score per step (ACT-6 averages them), rising from the
+    worst step to the best, so "higher is better" holds for every preset."""
+    options = _options(raw, "ratings", where, report, RATING_KEYS)
+    entries = {e["key"]: e for e in raw.get("ratings", []) if isinstance(e, dict) and "key" in e}
+    line = where.key("feedback", None, "ratings")
+    ratings: list[Rating] = []
+    for option in options:
+        score = entries[option.key].get("score")
+        if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= SCORE_MAX:
+            report(line, f"[feedback] rating {option.key!r}: score must be a whole number 0–100")
+            continue
+        if ratings and score <= ratings[-1].score:
+            report(line, f"[feedback] rating {option.key!r}: scores must rise from worst to best")
+        ratings.append(Rating(**vars(option), score=score))
+    return tuple(ratings)
 
 
 def build_feedback(raw: Any, where: Where, report: Problems) -> Feedback:
@@ -71,7 +92,7 @@ def build_feedback(raw: Any, where: Where, report: Problems) -> Feedback:
             f"clause {clause!r} must look like '000 §14.4' or '000 附表一'",
         )
     return Feedback(
-        ratings=_options(raw, "ratings", where, report),
+        ratings=_ratings(raw, where, report),
         dimensions=_options(raw, "dimensions", where, report),
         clause=str(raw.get("clause", "")),
         text=str(raw.get("text", "")),

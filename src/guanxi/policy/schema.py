@@ -208,17 +208,29 @@ class Exports:
 
 
 @dataclass(frozen=True)
+class Rating(Option):
+    """One step of the satisfaction scale; `score` is the number the analytics (ACT-6)
+    average, higher is better."""
+
+    score: int = 0
+
+
+@dataclass(frozen=True)
 class Feedback:
     """The activity forms of 000 附表一–三: the satisfaction scale (差 / 中 / 优) and the
     dimensions a customer rates, in the order the paper form lists them."""
 
-    ratings: tuple[Option, ...] = ()
+    ratings: tuple[Rating, ...] = ()
     dimensions: tuple[Option, ...] = ()
     clause: str = ""
     text: str = ""
 
-    def rating(self, key: str) -> Option | None:
+    def rating(self, key: str) -> Rating | None:
         return next((option for option in self.ratings if option.key == key), None)
+
+    def scores(self) -> dict[str, int]:
+        """Each rating's score, by key (the satisfaction analytics average these)."""
+        return {option.key: option.score for option in self.ratings}
 
     def dimension(self, key: str) -> Option | None:
         return next((option for option in self.dimensions if option.key == key), None)

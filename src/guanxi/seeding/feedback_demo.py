@@ -42,7 +42,19 @@ SCHEDULE = [
     ("care", 150, "客户技术骨干座谈", "与客户技术骨干座谈，了解其工作与生活困难"),
     ("visit", 90, "季度服务回访", "固井作业季度回访，确认整改措施落实情况"),
     ("visit", 20, "作业后服务回访", "修井作业结束后一个月内回访（000 §17.2）"),
+    # more visits over the year, so the satisfaction analytics (ACT-6) have a trend to draw
+    ("visit", 320, "钻井作业月度服务回访", "钻井作业月度回访，了解现场配合与作业时效"),
+    ("visit", 280, "完井作业后服务回访", "完井作业结束后回访，收集对作业质量的评价"),
+    ("visit", 215, "测井服务回访", "测井作业回访，确认资料质量与交付时间"),
+    ("visit", 175, "半年度服务回访", "半年度服务回访，听取客户对服务态度与反应速度的意见"),
+    ("visit", 125, "固井作业后服务回访", "固井作业结束后回访，确认水泥返高与质量评价"),
+    ("visit", 60, "季度服务回访", "季度服务回访，跟进前期客户意见的整改"),
+    ("visit", 40, "作业后服务回访", "修井作业结束后回访，了解客户对人员素质的评价"),
 ]
+# The customer whose satisfaction falls over the year (the early warning, DEM-5, reads it):
+# the first customer of the first unit with forms, rated 优 nine months ago and before, 中 until
+# four months ago, 差 since.
+FALLING = ((270, "good"), (120, "fair"), (0, "poor"))
 REQUESTS = [
     "希望缩短设备动员时间，提前一周通报人员安排",
     "建议加强现场HSE培训，作业日报按时提交",
@@ -92,7 +104,13 @@ def _activity(
     return activity
 
 
-def _form(staff: Person, activity: Activity, summary: str, rng: random.Random) -> FormRecord:
+def _form(
+    staff: Person,
+    activity: Activity,
+    summary: str,
+    rng: random.Random,
+    falling_days: int | None = None,
+) -> FormRecord:
     data = feedback.prefill(activity)
     person = Contact.objects.filter(customer=activity.customer, is_key=True).order_by("id").first()
     if person is not None:
@@ -106,13 +124,20 @@ def _form(staff: Person, activity: Activity, summary: str, rng: random.Random) -
     data.summary = summary
     scale = current_policy().feedback
     keys = [o.key for o in scale.ratings]
-    if activity.kind == "visit":
+    if falling_days is not None:
+        rating = next(key for days, key in FALLING if falling_days >= days)
+        data.satisfaction = rating
+        data.ratings = {d.key: rating for d in scale.dimensions}
+        data.requests = REQUESTS[0]
+    elif activity.kind == "visit":
         data.satisfaction = rng.choice(keys[1:])
         data.ratings = {
             d.key: rng.choice(keys[-2:] if rng.random() < 0.8 else keys) for d in scale.dimensions
         }
         data.requests = rng.choice(REQUESTS)
     elif activity.kind == "care":
+        data.satisfaction = rng.choice(keys[1:])
+        data.ratings = {d.key: rng.choice(keys) for d in scale.dimensions[:3]}
         data.remarks = {
             scale.dimensions[0].key: "对近期作业进度表示认可",
             scale.dimensions[1].key: "现场人员服务主动",
@@ -165,6 +190,7 @@ def load_feedback_demo() -> int:
     rng = random.Random(17)
     today = timezone.localdate()
     made = 0
+    falling: int | None = None
     for unit in cast.units.values():
         staff = cast.member(
             unit,
@@ -176,6 +202,7 @@ def load_feedback_demo() -> int:
         customers = list(Customer.objects.filter(owning_unit=unit).order_by("id")[:4])
         if staff is None or not customers:
             continue
+        falling = customers[0].pk if falling is None else falling
         parent = cast.units.get(unit.parent.code) if unit.parent_id and unit.parent else None
         manager = cast.member(unit, "feedback.sign_manager") or (
             cast.member(parent, "feedback.sign_manager") if parent else None
@@ -185,7 +212,8 @@ def load_feedback_demo() -> int:
             activity = _activity(
                 unit, staff, customer, kind, today - datetime.timedelta(days=days), name
             )
-            record = _form(staff, activity, summary, rng)
+            days_rated = days if falling == customer.pk and kind != "seminar" else None
+            record = _form(staff, activity, summary, rng, days_rated)
             _sign(record, staff, manager, step)
             if step == 0:
                 _void_one(record, staff)

@@ -160,6 +160,8 @@ def customer_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "completeness": archive_completeness(customer, archive),
             "source_name": _source_name(customer.source, request.LANGUAGE_CODE),
             "photo_max_mb": photo_max_mb(),
+            # the satisfaction section (ACT-6), loaded by htmx after the page
+            "show_satisfaction": may(request.user, "feedback.view"),
         },
     )
 

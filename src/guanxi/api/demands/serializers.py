@@ -3,6 +3,7 @@ requester may see (others are 'not found'); categories and severities are the po
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,9 @@ from guanxi.api.fieldcache import CachedFields
 from guanxi.api.serializers import VersionedSerializer
 from guanxi.demands import models as d
 from guanxi.demands.complaints import time_left
+from guanxi.demands.monthly import due_date
 from guanxi.organisation.models import Person
+from guanxi.params import INT64_MAX
 from guanxi.policy.loader import current as current_policy
 
 
@@ -168,3 +171,79 @@ class GenerateSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class VersionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     version = serializers.IntegerField(min_value=1)
+
+
+class SubmissionEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+
+    class Meta:
+        model = d.SubmissionEntry
+        fields = ["customer", "customer_name", "progress", "risks"]
+
+
+class MonthlySubmissionSerializer(CachedFields, serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A unit's part of a month's report; `due_on` is the policy's day (002 §8.1.4)."""
+
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    due_on = serializers.SerializerMethodField()
+    entries = SubmissionEntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = d.MonthlySubmission
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "month",
+            "due_on",
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "late",
+            "version",
+            "entries",
+        ]
+        read_only_fields = fields
+
+    def get_due_on(self, submission: d.MonthlySubmission) -> date:
+        return due_date(submission.month)
+
+
+class SubmissionOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    unit = serializers.IntegerField(min_value=1, max_value=INT64_MAX)
+    month = serializers.DateField(help_text=_("Any day of the month; a part is per month."))
+
+
+class EntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    version = serializers.IntegerField(min_value=1)
+    customer = customer_field()
+    progress = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    risks = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+
+class FollowerSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """HQ's follow-up person of a strategic customer (002 §8.1.3); setting it again replaces it."""
+
+    customer = customer_field()
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
+    person_name = serializers.CharField(source="person.__str__", read_only=True)
+
+    class Meta:
+        model = d.StrategicFollower
+        fields = ["id", "customer", "customer_name", "person", "person_name", "version"]
+        read_only_fields = ["id", "version"]
+
+
+class UnitContactSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A unit's key-customer contact person (002 §8.1.3); setting it again replaces it."""
+
+    unit = serializers.IntegerField(source="unit_id", min_value=1, max_value=INT64_MAX)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
+    person_name = serializers.CharField(source="person.__str__", read_only=True)
+
+    class Meta:
+        model = d.UnitContact
+        fields = ["id", "unit", "unit_name", "person", "person_name", "version"]
+        read_only_fields = ["id", "version"]

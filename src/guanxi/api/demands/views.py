@@ -10,10 +10,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -21,7 +23,7 @@ from rest_framework.serializers import BaseSerializer
 from guanxi.access.lists import register_list
 from guanxi.access.models import Channel
 from guanxi.access.register import client_address, read_of, register_reads
-from guanxi.access.scope import acting_person, fetch, may
+from guanxi.access.scope import acting_person, fetch, may, visible_units
 from guanxi.api.demands import serializers as s
 from guanxi.api.listreads import RegistersListReads
 from guanxi.api.views import ScopedViewSet, _existing
@@ -309,3 +311,136 @@ class MonthlyReportViewSet(
         report, report_parts = self._document()
         data = report_xlsx(report, report_parts, reader=acting_person(request.user))
         return xlsx_response(data, f"monthly-report-{report.month:%Y-%m}.xlsx")
+
+
+class MonthlySubmissionViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Units' parts of the monthly key-customer report (002 §8.1.4): progress and risks per
+    strategic customer of the unit's line, due by the policy's day; submitting hands the part
+    to HQ and reports the month's strategic demands of the line."""
+
+    model = d.MonthlySubmission
+    view_permission = "demand.view"
+    unit_field = "unit"
+    serializer_class = s.MonthlySubmissionSerializer
+    http_method_names = ["get", "post", "head", "options"]
+
+    def base_queryset(self) -> QuerySet[d.MonthlySubmission]:
+        return d.MonthlySubmission.objects.select_related("unit").prefetch_related(
+            "entries__customer"
+        )
+
+    def get_queryset(self) -> QuerySet[d.MonthlySubmission]:
+        if getattr(self, "swagger_fake_view", False):
+            return d.MonthlySubmission.objects.none()
+        return super().get_queryset()
+
+    def _submission(self, request: Request) -> d.MonthlySubmission:
+        return fetch(
+            request.user,
+            self.base_queryset(),
+            self.view_permission,
+            channel=Channel.API,
+            request=request,
+            unit_field="unit",
+            require="monthly_report.submit",
+            pk=self.kwargs["pk"],
+        )
+
+    @extend_schema(
+        request=s.SubmissionOpenSerializer, responses={201: s.MonthlySubmissionSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        """Open (or find) a unit's part of a month; a month that has not begun is refused."""
+        form = s.SubmissionOpenSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        actor = acting_person(request.user)
+        unit = visible_units(actor, "monthly_report.submit").filter(
+            pk=form.validated_data["unit"], is_active=True
+        )
+        found = unit.first()
+        if found is None:
+            raise ValidationError({"unit": [_("Choose a unit whose part you may submit.")]})
+        submission = monthly.submission_open(
+            actor=actor, unit=found, month=form.validated_data["month"]
+        )
+        submission = self.base_queryset().get(pk=submission.pk)
+        return Response(self.get_serializer(submission).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EntrySerializer, responses=s.MonthlySubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def entries(self, request: Request, pk: str | None = None) -> Response:
+        """Write the progress and risks of one strategic customer of the unit's line."""
+        form = s.EntrySerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)  # before the read: a bad body registers nothing
+        submission = self._submission(request)
+        monthly.entry_set(
+            actor=acting_person(request.user), submission=submission, **form.validated_data
+        )
+        return Response(self.get_serializer(self.base_queryset().get(pk=submission.pk)).data)
+
+    @extend_schema(request=s.VersionSerializer, responses=s.MonthlySubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Hand the part to HQ; submitted after the due day, it is marked late."""
+        form = s.VersionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        submission = self._submission(request)
+        monthly.submission_submit(
+            actor=acting_person(request.user), submission=submission, **form.validated_data
+        )
+        return Response(self.get_serializer(self.base_queryset().get(pk=submission.pk)).data)
+
+
+class StrategicFollowerViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.CreateModelMixin):
+    """HQ's follow-up person per strategic customer (002 §8.1.3). Posting a customer that has
+    one replaces the person; only HQ names them."""
+
+    model = d.StrategicFollower
+    view_permission = "demand.view"
+    unit_field = "customer__owning_unit"
+    serializer_class = s.FollowerSerializer
+
+    def base_queryset(self) -> QuerySet[d.StrategicFollower]:
+        return d.StrategicFollower.objects.select_related("customer", "person")
+
+    def get_queryset(self) -> QuerySet[d.StrategicFollower]:
+        if getattr(self, "swagger_fake_view", False):
+            return d.StrategicFollower.objects.none()
+        return super().get_queryset()
+
+    def perform_create(self, serializer: BaseSerializer[d.StrategicFollower]) -> None:
+        serializer.instance = services.follower_set(
+            actor=acting_person(self.request.user), **serializer.validated_data
+        )
+
+
+class UnitContactViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.CreateModelMixin):
+    """Each unit's key-customer contact person (002 §8.1.3). Posting a unit that has one
+    replaces the person; the unit's own managers name them."""
+
+    model = d.UnitContact
+    view_permission = "demand.view"
+    unit_field = "unit"
+    serializer_class = s.UnitContactSerializer
+    # who a unit's contact person is holds no customer's data: an organisational fact
+    registers_lists = False
+
+    def base_queryset(self) -> QuerySet[d.UnitContact]:
+        return d.UnitContact.objects.select_related("unit", "person")
+
+    def get_queryset(self) -> QuerySet[d.UnitContact]:
+        if getattr(self, "swagger_fake_view", False):
+            return d.UnitContact.objects.none()
+        return super().get_queryset()
+
+    def perform_create(self, serializer: BaseSerializer[d.UnitContact]) -> None:
+        actor = acting_person(self.request.user)
+        unit = visible_units(actor, "demand.view").filter(
+            pk=serializer.validated_data["unit_id"], is_active=True
+        )
+        found = unit.first()
+        if found is None:
+            raise ValidationError({"unit": [_("Choose a unit of your line.")]})
+        serializer.instance = services.unit_contact_set(
+            actor=actor, unit=found, person=serializer.validated_data["person"]
+        )

@@ -15,32 +15,9 @@ from guanxi.api.serializers import DeclaredFieldsOnly, VersionedSerializer
 from guanxi.customers.models import Contact, Customer, Dealing, Operation
 from guanxi.feedback import policies
 from guanxi.feedback.models import FormRecord, Signature, SignatureMethod, SignatureRole
+from guanxi.feedback.services import SCALARS
 
-WRITABLE = [
-    "date",
-    "place",
-    "customer",
-    "visited_person",
-    "visited_name",
-    "visited_position",
-    "phone",
-    "mobile",
-    "summary",
-    "purpose",
-    "service_unit",
-    "organiser",
-    "customer_count",
-    "customer_list",
-    "satisfaction",
-    "ratings",
-    "remarks",
-    "requests",
-    "opinions",
-    "key_persons",
-    "our_people",
-    "operation",
-    "dealing",
-]
+WRITABLE = [*SCALARS, "key_persons", "our_people"]
 
 
 class SignatureSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -27,6 +27,7 @@ from guanxi.seeding.generator import (  # noqa: F401  # isort: skip
     keycustomers,
     visits,
     contactreports,
+    feedback,
     risk,
 )
 from guanxi.seeding.generator import bulk, common, planning

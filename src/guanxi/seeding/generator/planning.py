@@ -19,7 +19,7 @@ from guanxi.customers.models import (
 from guanxi.organisation.models import Membership, Person, Unit
 from guanxi.plans.models import Plan, PlanItem
 from guanxi.policy.schema import Policy
-from guanxi.seeding.generator import archive, contactreports, keycustomers, visits
+from guanxi.seeding.generator import archive, contactreports, feedback, keycustomers, visits
 from guanxi.seeding.generator.common import CONTACTS_PER_CUSTOMER, key_persons
 from guanxi.seeding.generator.customers import (
     STATUSES,
@@ -50,6 +50,7 @@ def planned(profile: Profile, policy: Policy | None = None) -> dict[str, int]:
         **keycustomers.planned(profile, policy),
         **visits.planned(profile),
         "contact_reports": contactreports.planned_reports(customers_n, len(policy.tiers_by_rank())),
+        **feedback.planned(profile, len(policy.feedback.dimensions)),
     }
 
 

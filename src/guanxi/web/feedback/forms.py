@@ -20,6 +20,21 @@ from guanxi.web.plans.forms import AREA, CHOICES_CAP, DATE, NUMBER, SELECT, TEXT
 
 RADIO = forms.RadioSelect(attrs={"class": "me-1"})  # 差 中 优 side by side, as on paper
 
+# The plain text fields a form copies from its start and back, when its kind has them.
+TEXT_FIELDS = (
+    "date",
+    "place",
+    "visited_name",
+    "visited_position",
+    "phone",
+    "mobile",
+    "summary",
+    "purpose",
+    "organiser",
+    "customer_list",
+    "requests",
+)
+
 
 def _label(text: str) -> Any:
     return pgettext_lazy("activity form", text)
@@ -137,21 +152,7 @@ class FormRecordForm(forms.Form):
 
     def _initial(self, language: str) -> None:
         start = self.start
-        for name in (
-            "date",
-            "place",
-            "visited_name",
-            "visited_position",
-            "phone",
-            "mobile",
-            "summary",
-            "purpose",
-            "organiser",
-            "customer_count",
-            "customer_list",
-            "requests",
-            "satisfaction",
-        ):
+        for name in (*TEXT_FIELDS, "customer_count", "satisfaction"):
             if name in self.fields:
                 self.initial.setdefault(name, getattr(start, name))
         if "customer" in self.fields and start.customer is not None:
@@ -169,19 +170,7 @@ class FormRecordForm(forms.Form):
     def data_for_service(self) -> FormData:
         """The starting form with what was written; choices resolved within the actor's line."""
         data, clean = self.start, self.cleaned_data
-        for name in (
-            "date",
-            "place",
-            "visited_name",
-            "visited_position",
-            "phone",
-            "mobile",
-            "summary",
-            "purpose",
-            "organiser",
-            "customer_list",
-            "requests",
-        ):
+        for name in TEXT_FIELDS:
             if name in self.fields:
                 setattr(data, name, clean.get(name) or ("" if name != "date" else data.date))
         if "customer_count" in self.fields:
