@@ -139,6 +139,12 @@ class ImprovementItemSerializer(VersionedSerializer):
             "version",
         ]
         read_only_fields = ["id", "proposal", "status", "completion_note", "completed_at"]
+        extra_kwargs = {
+            "deadline": {
+                "required": False,
+                "help_text": _("By default the policy's days ([improvements] deadline_days)."),
+            }
+        }
 
     def get_overdue(self, item: m.PlanItem) -> bool:
         from django.utils import timezone

@@ -229,6 +229,7 @@ class PlanItemViewSet(
 
         data = dict(serializer.validated_data)
         data.pop("version", None)
+        data.setdefault("deadline", None)
         serializer.instance = services.item_create(
             actor=acting_person(self.request.user), year=timezone.localdate().year, **data
         )
