@@ -40,6 +40,7 @@ NOT_REGISTERED = {
     "/api/v1/customers/export/": "an export: registered by the export core (customers/excel)",
     "/api/v1/review/report/": "an export: registered by the review workbook (customers/review)",
     "/api/v1/customers/import-template/": "a blank workbook, no record",
+    "/api/v1/improvement-plans/": "a year and its HQ; the items, scoped, register their reads",
 }
 # What a list needs besides paging to answer at all.
 REQUIRED = {"/api/v1/history/": lambda w: {"customer": w.planted.customer.pk}}

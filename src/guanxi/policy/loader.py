@@ -731,6 +731,7 @@ def _build_exports(raw: Any, where: _Locator, problems: list[Problem]) -> Export
 def parse(text: str, path: Path) -> Policy:
     """Parse and validate policy text; raise PolicyError listing every problem found."""
     from guanxi.policy.demand_rules import DEMAND_TABLES, build_complaints, build_demands
+    from guanxi.policy.loop_rules import build_early_warning, build_improvements
 
     try:
         data = tomllib.loads(text)
@@ -740,6 +741,7 @@ def parse(text: str, path: Path) -> Policy:
     where = _Locator(text)
     problems: list[Problem] = []
     known = {"policy", "review", "security", "exports", "feedback", "demands", "complaints"}
+    known |= {"improvements", "early_warning"}
     for key in sorted(set(data) - known - set(DEMAND_TABLES) - set(TABLE_KEYS)):
         problems.append(Problem(where.entry(key), f"unknown section {key!r}"))
     header = data.get("policy", {})
@@ -797,6 +799,10 @@ def parse(text: str, path: Path) -> Policy:
         approvals=_build_approvals(tables["approvals"], kinds, where, problems),
         demands=build_demands(data, set(policy.tiers), where, problems),
         complaints=build_complaints(data, where, problems),
+        improvements=build_improvements(
+            data, {rating.key for rating in policy.feedback.ratings}, where, problems
+        ),
+        early_warning=build_early_warning(data, set(policy.tiers), where, problems),
     )
     if policy.key and path.suffix == ".toml" and policy.key != path.stem:
         problems.append(
