@@ -357,7 +357,7 @@ class EarlyWarning:
 
     Falling satisfaction: the average of the last `satisfaction_window` forms is at least
     `satisfaction_drop` below the average of the `satisfaction_window` before them (ratings
-    scored 1, 2, 3… in the order of [feedback] ratings). A negative relationship: a key person
+    scored by their `score` in [feedback] ratings). A negative relationship: a key person
     of one of `negative_roles` whose relationship state is negative. Silence: no contact for
     longer than `silence_days` of the customer's tier. An open complaint past its answer clock
     weighs `breached_weight` instead of the part's weight."""

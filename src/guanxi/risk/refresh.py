@@ -110,10 +110,10 @@ def _customers(low: int, high: int) -> dict[int, Facts]:
 
 
 def _scores() -> tuple[Case, list[str]]:
-    """Each rating as a number, 1 for the lowest, in the order [feedback] lists them."""
-    keys = [option.key for option in current_policy().feedback.ratings]
-    whens = [When(satisfaction=key, then=Value(n)) for n, key in enumerate(keys, start=1)]
-    return Case(*whens, default=Value(0)), keys
+    """Each rating as its score in [feedback] (the numbers the satisfaction analytics average)."""
+    scores = current_policy().feedback.scores()
+    whens = [When(satisfaction=key, then=Value(score)) for key, score in scores.items()]
+    return Case(*whens, default=Value(0)), list(scores)
 
 
 def _satisfaction(facts: dict[int, Facts], low: int, high: int, rules: EarlyWarning) -> None:
