@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "guanxi.demands",
     "guanxi.feedback",
     "guanxi.satisfaction",
+    "guanxi.workdays",
     "guanxi.web",
     "guanxi.api",
     "guanxi.seeding",

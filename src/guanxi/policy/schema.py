@@ -50,6 +50,7 @@ PERMISSIONS: dict[str, str] = {
     "feedback.view": "See the visit, care and seminar forms of one's line (copies up, 000 §22)",
     "feedback.change": "Fill in and sign, as visitor, the forms of one's own executing unit",
     "feedback.sign_manager": "Sign a form as the marketing manager of its unit or the next up",
+    "calendar.manage": "Keep the company's working-day calendar: overrides, the holiday notice",
 }
 
 ROLE_KEYS = (
@@ -313,6 +314,18 @@ class ComplaintRules:
 
 
 @dataclass(frozen=True)
+class WorkingDays:
+    """What "day" means (000 §27: 日 is a working day, rest days not counted): whether the
+    deadlines the regulation states in days count working days, and whether a due day of the
+    month that is no working day moves back to the last working day before it."""
+
+    count_working_days: bool = True
+    due_on_working_day: bool = True
+    clause: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Policy:
     key: str
     name_zh: str
@@ -332,6 +345,7 @@ class Policy:
     contact_kinds: dict[str, ContactKind] = field(default_factory=dict)
     demands: DemandRules = field(default_factory=DemandRules)
     complaints: ComplaintRules = field(default_factory=ComplaintRules)
+    working_days: WorkingDays = field(default_factory=WorkingDays)
 
     def root_kind(self) -> UnitKind:
         return next(kind for kind in self.unit_kinds.values() if not kind.parents)
