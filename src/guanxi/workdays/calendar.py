@@ -50,12 +50,17 @@ def package_years() -> frozenset[int]:
 @functools.cache
 def _package_days() -> dict[date, Day]:
     days = {
-        d: Day(d, DayKind.HOLIDAY, str(holiday.value), PACKAGE)
+        d: Day(d, DayKind.HOLIDAY, _festival(holiday), PACKAGE)
         for d, holiday in package.holidays.items()
     }
     for d, holiday in package.workdays.items():
-        days[d] = Day(d, DayKind.WORKING_DAY, str(holiday.value), PACKAGE)
+        days[d] = Day(d, DayKind.WORKING_DAY, _festival(holiday), PACKAGE)
     return days
+
+
+def _festival(holiday: object) -> str:
+    """The package's English festival name (a plain string, or its Holiday enum's value)."""
+    return str(getattr(holiday, "value", holiday))
 
 
 @dataclass(frozen=True)

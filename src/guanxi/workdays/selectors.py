@@ -12,7 +12,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from guanxi.workdays import calendar
+from guanxi.workdays import calendar, display
 from guanxi.workdays.models import CalendarDay, DayKind, HolidayNotice
 
 
@@ -25,6 +25,10 @@ class Cell:
     @property
     def weekend(self) -> bool:
         return self.day.weekday() >= calendar.SATURDAY
+
+    @property
+    def name(self) -> str:
+        return display.day_name(self.special) if self.special else ""
 
     @property
     def adjusted(self) -> bool:
