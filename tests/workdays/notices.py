@@ -43,3 +43,11 @@ NOTICE_2026 = """国务院办公厅关于2026年部分节假日安排的通知
 国务院办公厅
 2025年11月4日
 """
+
+# Not a published notice: a year the package does not know, written in the notices' format
+# (weekdays true to 2027) so the tests can watch a year turn official.
+NOTICE_2027_SAMPLE = """国务院办公厅关于2027年部分节假日安排的通知
+一、元旦：1月1日（周五）至3日（周日）放假，共3天。
+二、春节：2月5日（农历除夕、周五）至12日（周五）放假调休，共8天。2月14日（周日）、2月20日（周六）上班。
+三、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。
+"""

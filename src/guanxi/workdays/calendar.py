@@ -94,9 +94,13 @@ class Calendar:
         return day
 
     def between(self, start: date, end: date) -> int:
-        """Working days d with start < d <= end; negative when end is before start."""
+        """Working days d with start < d <= end; when end is before start, minus those with
+        end <= d < start. Either way `add(start, between(start, end))` lands on `end` when
+        `end` is a working day."""
         if end < start:
-            return -self.between(end, start)
+            return -sum(
+                self.is_working_day(end + timedelta(days=n)) for n in range((start - end).days)
+            )
         return sum(
             self.is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1)
         )

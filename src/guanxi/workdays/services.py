@@ -79,12 +79,12 @@ def override_add(*, actor: Person, day: date, kind: str, name: str = "") -> Cale
             {"date": _("%(date)s already has an override; remove it first.") % {"date": day}}
         )
     if calendar.current().is_working_day(day) == (kind == DayKind.WORKING_DAY):
-        raise ValidationError(
-            {
-                "kind": _("%(date)s already is a %(kind)s.")
-                % {"date": day, "kind": DayKind(kind).label}
-            }
+        already = (
+            _("%(date)s is already a working day.")
+            if kind == DayKind.WORKING_DAY
+            else _("%(date)s is already a day off.")
         )
+        raise ValidationError({"kind": already % {"date": day}})
     if existing is not None:
         existing.delete()
     row = CalendarDay(date=day, kind=kind, name=name, source=DaySource.OVERRIDE, created_by=actor)
