@@ -76,7 +76,7 @@ def test_an_override_that_changes_nothing_or_is_malformed_is_refused(
 
 
 def test_a_date_takes_one_override(admin, company_holiday) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValidationError, match="already has an override"):
+    with pytest.raises(ValidationError, match="已有调整"):
         services.override_add(actor=admin, day=company_holiday.date, kind="working_day")
 
 
