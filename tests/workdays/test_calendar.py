@@ -30,7 +30,8 @@ def test_spring_festival_2026_is_off_from_the_15th_to_the_23rd_with_two_saturday
     days = [date(2026, 2, 14) + timedelta(days=n) for n in range(15)]  # to Saturday the 28th
     off = [d for d in days if not is_working_day(d)]
     assert off == [date(2026, 2, 15) + timedelta(days=n) for n in range(9)]
-    assert is_working_day(date(2026, 2, 14)) and is_working_day(date(2026, 2, 28))
+    assert is_working_day(date(2026, 2, 14))
+    assert is_working_day(date(2026, 2, 28))
     assert all(package.holidays.get(d) for d in off)
 
 
@@ -62,7 +63,8 @@ def test_the_28th_on_a_sunday_moves_back_to_friday() -> None:
 
 def test_2028_is_unofficial_and_counts_weekends_only_through_the_leap_day() -> None:
     assert not official(2028)
-    assert official(2026) and official(2004)
+    assert official(2026)
+    assert official(2004)
     assert add_working_days(date(2028, 2, 25), 2) == date(2028, 2, 29)
     assert is_working_day(date(2028, 5, 1))  # Labour Day unknown without a notice
     assert calendar.unofficial_years(date(2026, 12, 1), date(2028, 1, 3)) == [2027, 2028]
@@ -94,7 +96,8 @@ def test_an_override_beats_the_package_and_removing_it_restores_the_day(admin) -
     assert is_working_day(date(2026, 10, 7))
     services.override_remove(actor=admin, day=row, version=row.version)
     services.override_remove(actor=admin, day=worked, version=worked.version)
-    assert is_working_day(tuesday) and not is_working_day(date(2026, 10, 7))
+    assert is_working_day(tuesday)
+    assert not is_working_day(date(2026, 10, 7))
 
 
 def test_another_process_sees_a_change_at_its_next_read(admin) -> None:  # type: ignore[no-untyped-def]

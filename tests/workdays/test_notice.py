@@ -40,7 +40,9 @@ def test_each_day_carries_the_festival_of_its_item() -> None:
 
 
 def test_a_notice_pasted_as_one_line_with_wide_digits_reads_the_same() -> None:
-    flat = NOTICE_2026.replace("\n", "").translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    flat = NOTICE_2026.replace("\n", "").translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
     assert parse_notice(flat).days == parse_notice(NOTICE_2026).days
 
 
@@ -61,7 +63,9 @@ def test_the_year_comes_from_the_form_when_the_text_names_none() -> None:
         (("6月19日（周五）至21日", "6月1日（周一）至21日"), "21 days off in a row"),
     ],
 )
-def test_a_doubtful_notice_is_refused_naming_the_item(change: tuple[str, str], message: str) -> None:
+def test_a_doubtful_notice_is_refused_naming_the_item(
+    change: tuple[str, str], message: str
+) -> None:
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         parse_notice(NOTICE_2026.replace(*change))
     assert any(message in text for text in refused.value.messages), refused.value.messages

@@ -40,9 +40,7 @@ def test_confirming_again_replaces_the_notice_but_keeps_the_overrides(admin) -> 
 
 def test_removing_an_override_gives_the_date_back_to_its_notice(admin) -> None:  # type: ignore[no-untyped-def]
     services.notice_confirm(actor=admin, text=NOTICE_2027_SAMPLE, year=None)
-    row = services.override_add(
-        actor=admin, day=date(2027, 10, 4), kind="working_day", name="值班"
-    )
+    row = services.override_add(actor=admin, day=date(2027, 10, 4), kind="working_day", name="值班")
     services.override_remove(actor=admin, day=row, version=row.version)
     assert CalendarDay.objects.get(date=date(2027, 10, 4)).source == "notice"
     assert not calendar.is_working_day(date(2027, 10, 4))
