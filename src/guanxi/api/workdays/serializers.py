@@ -24,7 +24,8 @@ class CalendarDaySerializer(serializers.Serializer):  # type: ignore[type-arg]
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=DayKind.values, help_text="Off, or worked (调休)")
     name = serializers.CharField(allow_blank=True, help_text="Festival or override name")
-    source = serializers.ChoiceField(
+    # a declared field named like Field.source: DRF's metaclass takes it out of the class
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=SOURCES,
         help_text="package: PRC holiday data; notice: a confirmed State Council notice; "
         "override: the administrator's",
