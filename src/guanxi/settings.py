@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "guanxi.demands",
     "guanxi.feedback",
     "guanxi.satisfaction",
+    "guanxi.improvements",
+    "guanxi.risk",
     "guanxi.workdays",
     "guanxi.web",
     "guanxi.api",
@@ -256,6 +258,10 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "guanxi.demands.models.ComplaintStatus",
         "ComplaintChannelEnum": "guanxi.demands.models.ComplaintChannel",
         "MonthlyReportStatusEnum": "guanxi.demands.models.ReportStatus",
+        "ProposalStatusEnum": "guanxi.improvements.models.ProposalStatus",
+        "PlanItemStatusEnum": "guanxi.improvements.models.ItemStatus",
+        "OpinionStatusEnum": "guanxi.improvements.models.OpinionStatus",
+        "ProposalSourceKindEnum": "guanxi.improvements.models.SourceKind",
     },
 }
 
@@ -380,6 +386,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guanxi.demands.escalate_breaches",
         "schedule": float(os.environ.get("COMPLAINT_SWEEP_SECONDS", "60")),
         "options": {"expires": 60.0},
+    },
+    # The stored risk signals (DEM-5) are recomputed set-based; a run queued while every worker
+    # was down is dropped, the next one comes.
+    "refresh-risk-signals": {
+        "task": "guanxi.risk.refresh",
+        "schedule": float(os.environ.get("RISK_REFRESH_SECONDS", "900")),
+        "options": {"expires": float(os.environ.get("RISK_REFRESH_SECONDS", "900"))},
     },
     "deliver-outbox": {
         "task": "guanxi.outbox.deliver_due",

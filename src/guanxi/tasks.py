@@ -38,3 +38,12 @@ def escalate_complaint_breaches() -> int:
     from guanxi.demands.complaints import escalate_breaches
 
     return len(escalate_breaches())
+
+
+@app.task(name="guanxi.risk.refresh", ignore_result=True)
+def refresh_risk_signals() -> int:
+    """Recompute every customer's relationship risk signal (DEM-5), set-based a range of
+    customers at a time; a rerun computes the same rows again (an upsert per customer)."""
+    from guanxi.risk.refresh import refresh
+
+    return refresh()

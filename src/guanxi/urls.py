@@ -44,6 +44,8 @@ urlpatterns = [
     path("", include("guanxi.web.photos.urls")),
     path("", include("guanxi.web.feedback.urls")),
     path("", include("guanxi.web.satisfaction.urls")),
+    path("", include("guanxi.web.improvements.urls")),
+    path("", include("guanxi.web.risk.urls")),
     path("", include("guanxi.web.workdays.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -31,6 +31,8 @@ NOT_REGISTERED = {
     "/api/v1/memberships/": "our own staff's roles, not customer-confidential",
     "/api/v1/me/": "the caller's own account",
     "/api/v1/delegations/": "between our own staff, no customer record",
+    "/api/v1/satisfaction/": "an aggregate, not a page of records: registered per unit with its "
+    "query (tests/satisfaction/test_pages_api.py)",
     "/api/v1/unit-contacts/": "which of our staff is a unit's contact, no customer record",
     "/api/v1/review/managers/": "counts per customer manager, no record named",
     "/api/v1/campaigns/{id}/rollup/": "counts per unit; the campaign: a detail read",
@@ -38,6 +40,7 @@ NOT_REGISTERED = {
     "/api/v1/customers/export/": "an export: registered by the export core (customers/excel)",
     "/api/v1/review/report/": "an export: registered by the review workbook (customers/review)",
     "/api/v1/customers/import-template/": "a blank workbook, no record",
+    "/api/v1/improvement-plans/": "a year and its HQ; the items, scoped, register their reads",
     "/api/v1/calendar/days/": "the working-day calendar: public holidays, no customer record",
     "/api/v1/calendar/working-days/": "a date counted on the working-day calendar, no record",
 }

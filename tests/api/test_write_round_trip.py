@@ -60,6 +60,7 @@ WRITE_ONLY = {
     ("/api/v1/customers/", "duplicate_reason"): "kept in the history entry, not on the customer",
     ("/api/v1/auth/token/", "password"): "a secret; the token it yields is used instead",
     ("/api/v1/auth/token/", "username"): "answered with a token; the token is used instead",
+    ("/api/v1/improvement-proposals/", "new_sources"): "read back as `sources`, with the quotes",
 }
 # Fields read back somewhere else than under their own name.
 READ_AT: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
@@ -244,6 +245,7 @@ def world(people, units, make_plan, make_customer) -> Iterator[World]:  # type: 
         _contact_report(built)
         _demands(built)
         _forms(built)
+        _improvements(built)
         yield built
 
 
@@ -322,6 +324,65 @@ def _forms(world: World) -> None:
             date=datetime.date(2026, 3, 3),
             created_by=staff,
         )
+
+
+def _improvements(world: World) -> None:
+    """A form rated 差 and a seminar with opinions; proposals to edit, submit, accept and
+    return; plan items to report on and reassign; an opinion forwarded; risk signals."""
+    from guanxi.activities.models import Activity
+    from guanxi.feedback import services as feedback
+    from guanxi.improvements import services
+    from guanxi.risk.refresh import refresh
+
+    staff, boss, ids = world.people["div1.staff"], world.people["hq.manager"], world.ids
+
+    def form(kind: str, **values: Any) -> Any:
+        activity = Activity.objects.create(
+            unit=world.units["DIV1"],
+            kind=kind,
+            name="改进来源",
+            customer=world.planted.customer,
+            date=datetime.date(2026, 3, 5),
+            created_by=staff,
+        )
+        activity.our_people.set([staff])
+        data = feedback.prefill(activity)
+        for name, value in values.items():
+            setattr(data, name, value)
+        return feedback.record_create(actor=staff, kind=kind, activity=activity, data=data)
+
+    ids["low_form"] = form("visit", satisfaction="poor", requests="希望缩短作业报告提交周期")
+    ids["opinions_form"] = form(
+        "seminar", opinions=[{"text": "希望增加现场演示", "unit": "渤海石油研究院"}]
+    )
+
+    def proposal(title: str) -> Any:
+        return services.proposal_create(
+            actor=staff,
+            unit=world.units["DIV1"],
+            sources=services.suggested_sources(ids["low_form"]),
+            title=title,
+            problem="客户满意程度为差",
+            measures="作业报告在完工后 3 个工作日内提交",
+        )
+
+    ids["proposal"] = proposal("待修改的方案")
+    ids["to_submit_proposal"] = proposal("待提交的方案")
+    for name in ("proposal_to_accept", "proposal_to_return"):
+        ids[name] = proposal(name)
+        services.proposal_submit(actor=staff, proposal=ids[name], version=1)
+    for name in ("plan_item", "item_to_assign"):
+        ids[name] = services.item_create(
+            actor=boss,
+            year=2026,
+            title="统一填写要求",
+            measures="下发指引",
+            department=world.units["DIV1"],
+        )
+    ids["forward"] = services.opinion_forward(
+        actor=boss, record=ids["opinions_form"], opinion=0, department=world.units["DIV1"]
+    )
+    refresh()
 
 
 # --------------------------------------------------------------------------- bodies
@@ -436,6 +497,14 @@ class Bodies:
             ("/api/v1/strategic-followers/", "customer"): ids["strategic_customer"].pk,
             ("/api/v1/strategic-followers/", "person"): people["hq.staff"].pk,
             ("/api/v1/unit-contacts/", "person"): people["div1.staff"].pk,
+            ("/api/v1/improvement-proposals/", "new_sources"): [
+                {"record": ids["low_form"].pk, "kind": "request", "dimension": "", "opinion": None}
+            ],
+            ("/api/v1/improvement-plan-items/", "department"): units["DIV1"].pk,
+            ("/api/v1/improvement-plan-items/", "deadline"): "2026-06-30",
+            ("/api/v1/forwarded-opinions/", "record"): ids["opinions_form"].pk,
+            ("/api/v1/forwarded-opinions/", "opinion"): 0,
+            ("/api/v1/forwarded-opinions/", "department"): units["BASE11"].pk,
             **_form_values(w),
         }
         collection = path.split("{id}")[0]
@@ -581,6 +650,8 @@ WRITERS = {
     "/api/v1/revenue-plan-rows/": "div1.cm",
     "/api/v1/monthly-reports/": "hq.manager",
     "/api/v1/strategic-followers/": "hq.manager",
+    "/api/v1/improvement-proposals/": "div1.staff",
+    "/api/v1/improvement-plan-items/": "hq.manager",
     **dict.fromkeys(FORMS, "div1.staff"),
 }
 
@@ -600,6 +671,7 @@ PATCHED = {
     "/api/v1/revenue-plan-rows/": "revenue_row",
     "/api/v1/visit-plans/": "visit",
     "/api/v1/demands/": "demand",
+    "/api/v1/improvement-proposals/": "proposal",
     **{path: f"{kind}_form" for path, kind in FORMS.items()},
 }
 PLANTED = {
@@ -798,6 +870,50 @@ EXPLICIT: dict[tuple[str, str], Explicit] = {
     ),
     ("post", "/api/v1/customer-imports/{id}/apply/"): Explicit(
         "div1.staff", "import", lambda w: {}, lambda w, r: {"status": "applied"}
+    ),
+    ("post", "/api/v1/improvement-proposals/{id}/submit/"): Explicit(
+        "div1.staff",
+        "to_submit_proposal",
+        _v("to_submit_proposal"),
+        lambda w, r: {"status": "submitted"},
+    ),
+    ("post", "/api/v1/improvement-proposals/{id}/accept/"): Explicit(
+        "hq.manager",
+        "proposal_to_accept",
+        lambda w: {
+            "version": w.ids["proposal_to_accept"].version,
+            "department": w.units["DIV1"].pk,
+            "deadline": "2026-09-30",
+        },
+        lambda w, r: {"status": "accepted"},
+    ),
+    ("post", "/api/v1/improvement-proposals/{id}/return/"): Explicit(
+        "hq.manager",
+        "proposal_to_return",
+        lambda w: {"version": w.ids["proposal_to_return"].version, "reason": "措施不够具体"},
+        lambda w, r: {"status": "returned"},
+    ),
+    ("post", "/api/v1/improvement-plan-items/{id}/progress/"): Explicit(
+        "div1.staff",
+        "plan_item",
+        lambda w: {"version": w.ids["plan_item"].version, "status": "done", "note": "已下发"},
+        lambda w, r: {"status": "done", "completion_note": "已下发"},
+    ),
+    ("post", "/api/v1/improvement-plan-items/{id}/assign/"): Explicit(
+        "hq.manager",
+        "item_to_assign",
+        lambda w: {
+            "version": w.ids["item_to_assign"].version,
+            "department": w.units["BR1"].pk,
+            "deadline": "2026-12-31",
+        },
+        lambda w, r: {"department": w.units["BR1"].pk, "deadline": "2026-12-31"},
+    ),
+    ("post", "/api/v1/forwarded-opinions/{id}/answer/"): Explicit(
+        "div1.staff",
+        "forward",
+        lambda w: {"version": w.ids["forward"].version, "answer": "下次研讨会安排现场演示"},
+        lambda w, r: {"status": "answered", "answer": "下次研讨会安排现场演示"},
     ),
     ("post", "/api/v1/auth/token/"): Explicit(
         "", "", lambda w: {"username": "div1.staff", "password": "往返-口令-2026"}, lambda w, r: {}

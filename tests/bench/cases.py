@@ -26,6 +26,7 @@ IMPORT_10K_S = 15.0  # import of 10,000 rows
 VERIFY_20M_S = 60.0  # `guanxi audit verify` over 20 million entries
 TIMELINE = Target(median_ms=100)  # a customer's timeline of 5,000 events, first page (issue 13)
 ANALYTICS = Target(median_ms=1000)  # satisfaction over 1,000,000 forms (issue 13, ACT-6)
+RISK = Target(median_ms=1000)  # the at-risk list over 1,000,000 customers (issue 13)
 RSS_MB = 300.0  # peak resident memory per server process
 PERSONS = {"hq": "hq.manager", "division": "div1.manager"}
 # months of `guanxi seed`'s history (seeding/generator/records.py HISTORY_END is 2026-06-30)
@@ -117,4 +118,7 @@ CASES: list[Case] = [
         "both",
         FAST,
     ),
+    # relationship risk warnings (issue 13 item 11)
+    Case("at-risk list", "/risk-signals/", "both", RISK),
+    Case("API at-risk list", "/api/v1/risk-signals/", "both", RISK, api=True),
 ]

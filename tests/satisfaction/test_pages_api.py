@@ -45,6 +45,19 @@ def test_hq_sees_the_units_side_by_side_and_the_read_is_registered_per_unit(
     assert '"from":"2025-01-01"' in entries[0].query
 
 
+def test_the_api_registers_the_aggregate_per_unit_too(people, units, rate, api_as) -> None:
+    rate("good", day=D(2025, 3, 1))
+    rate("fair", day=D(2025, 4, 2), unit="DIV2", by="div2.staff")
+    before = len(_entries())
+    answer = api_as("hq.manager").get("/api/v1/satisfaction/?from=2025-01-01&to=2025-12-31")
+    assert answer.status_code == 200
+    entries = _entries()[before:]
+    assert {(e.record_unit_id, e.channel) for e in entries} == {
+        (units["DIV1"].pk, "api"),
+        (units["DIV2"].pk, "api"),
+    }
+
+
 def test_a_bad_filter_is_refused_with_a_message_and_registers_nothing(
     people, units, rate, page_as, api_as
 ) -> None:

@@ -23,6 +23,7 @@ AMBIGUOUS: dict[str, dict[str, set[str]]] = {
         "personal data request state": {"待办理", "待处理"},
         "follow-up status": {"未完成", "待办"},
         "demand status": {"待处理"},
+        "plan item status": {"未开始"},
     },
     "carried out": {
         "activity status": {"已开展", "已实施"},
@@ -35,6 +36,7 @@ AMBIGUOUS: dict[str, dict[str, set[str]]] = {
     "done": {
         "follow-up status": {"已完成"},
         "action plan row status": {"已完成"},
+        "plan item status": {"已完成"},
     },
     "return": {"verb: return for revision": {"退回", "退回修改"}},
 }

@@ -44,6 +44,7 @@ DETAIL = {
     "feedback.visitrecord": "visit-record-detail",
     "feedback.carerecord": "care-record-detail",
     "feedback.seminarfeedback": "seminar-feedback-detail",
+    "improvements.improvementproposal": "improvements:proposal-detail",
 }
 # (page, record type) pairs where the page links records it does not read: it names them
 # beside the record it is about, whose read is registered.
@@ -65,6 +66,7 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("activity-detail", "feedback.visitrecord"): "the form that records the activity",
     ("activity-detail", "feedback.carerecord"): "the form that records the activity",
     ("activity-detail", "feedback.seminarfeedback"): "the form that records the activity",
+    ("improvements:plan", "improvements.improvementproposal"): "the proposal an item came from",
 }
 # Pages that name records only to say which record an entry concerns.
 NAMES_ONLY = {"access-log": "the read register names the records its entries concern"}

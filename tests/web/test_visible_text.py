@@ -112,6 +112,7 @@ DEMAND = _by("demands.Demand", "owning_unit")
 COMPLAINT = _by("demands.Complaint", "owning_unit")
 MONTHLY = _by("demands.MonthlyReport", "unit")
 SUBMISSION = _by("demands.MonthlySubmission", "unit")
+PROPOSAL = _by("improvements.ImprovementProposal", "unit")
 
 
 def _form_activities(kind: str) -> Callable[[], list[dict]]:
@@ -222,6 +223,16 @@ PARAMETERS: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "contactreports:next-contact": CUSTOMER,
     "satisfaction:customer-section": CUSTOMER,
     **_form_rows(),
+    "improvements:proposal-create": _by("feedback.FormRecord", "unit", name="record"),
+    "improvements:proposal-detail": PROPOSAL,
+    "improvements:proposal-edit": PROPOSAL,
+    "improvements:proposal-submit": PROPOSAL,
+    "improvements:proposal-decide": PROPOSAL,
+    "improvements:item-progress": _by("improvements.PlanItem", "department"),
+    "improvements:item-assign": _by("improvements.PlanItem", "department"),
+    "improvements:opinion-forward": _by("feedback.SeminarFeedback", "unit", name="record"),
+    "improvements:opinion-answer": _by("improvements.OpinionForward", "department"),
+    "risk:customer-panel": CUSTOMER,
 }
 
 

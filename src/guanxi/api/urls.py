@@ -26,6 +26,8 @@ urlpatterns = [
     path("v1/", include("guanxi.api.photos.urls")),
     path("v1/", include("guanxi.api.feedback.urls")),
     path("v1/", include("guanxi.api.satisfaction.urls")),
+    path("v1/", include("guanxi.api.improvements.urls")),
+    path("v1/", include("guanxi.api.risk.urls")),
     path("v1/", include("guanxi.api.workdays.urls")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

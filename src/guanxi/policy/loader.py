@@ -731,6 +731,7 @@ def _build_exports(raw: Any, where: _Locator, problems: list[Problem]) -> Export
 def parse(text: str, path: Path) -> Policy:
     """Parse and validate policy text; raise PolicyError listing every problem found."""
     from guanxi.policy.demand_rules import DEMAND_TABLES, build_complaints, build_demands
+    from guanxi.policy.loop_rules import build_early_warning, build_improvements
     from guanxi.policy.working_days import build_working_days
 
     try:
@@ -740,16 +741,8 @@ def parse(text: str, path: Path) -> Policy:
         raise PolicyError(path, [Problem(line, f"not valid TOML: {error}")]) from error
     where = _Locator(text)
     problems: list[Problem] = []
-    known = {
-        "policy",
-        "review",
-        "security",
-        "exports",
-        "feedback",
-        "demands",
-        "complaints",
-        "working_days",
-    }
+    known = {"policy", "review", "security", "exports", "feedback", "demands", "complaints"}
+    known |= {"improvements", "early_warning", "working_days"}
     for key in sorted(set(data) - known - set(DEMAND_TABLES) - set(TABLE_KEYS)):
         problems.append(Problem(where.entry(key), f"unknown section {key!r}"))
     header = data.get("policy", {})
@@ -807,6 +800,10 @@ def parse(text: str, path: Path) -> Policy:
         approvals=_build_approvals(tables["approvals"], kinds, where, problems),
         demands=build_demands(data, set(policy.tiers), where, problems),
         complaints=build_complaints(data, where, problems),
+        improvements=build_improvements(
+            data, {rating.key for rating in policy.feedback.ratings}, where, problems
+        ),
+        early_warning=build_early_warning(data, set(policy.tiers), where, problems),
         working_days=build_working_days(data, where, problems),
     )
     if policy.key and path.suffix == ".toml" and policy.key != path.stem:

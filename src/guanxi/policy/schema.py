@@ -50,6 +50,14 @@ PERMISSIONS: dict[str, str] = {
     "feedback.view": "See the visit, care and seminar forms of one's line (copies up, 000 §22)",
     "feedback.change": "Fill in and sign, as visitor, the forms of one's own executing unit",
     "feedback.sign_manager": "Sign a form as the marketing manager of its unit or the next up",
+    "improvement.view": "See the improvement proposals, plan items and forwarded opinions "
+    "of one's line",
+    "improvement.change": "Draw up and submit one's unit's improvement proposals, report "
+    "progress on "
+    "plan items and answer seminar opinions forwarded to one's unit",
+    "improvement.consolidate": "Accept or return proposals, keep the company improvement plan and "
+    "forward seminar opinions to the departments concerned (HQ)",
+    "risk.view": "See the relationship risk warnings of the customers of one's line",
     "calendar.manage": "Keep the company's working-day calendar: overrides, the holiday notice",
 }
 
@@ -314,6 +322,58 @@ class ComplaintRules:
 
 
 @dataclass(frozen=True)
+class ImprovementRules:
+    """Improvement proposals 改进方案 (000 §17.3–17.4, §19.3.3): which ratings count as low when
+    a form is turned into a proposal, the deadline a plan item gets unless HQ sets another, and
+    the days a department has to answer a forwarded seminar opinion."""
+
+    low_ratings: tuple[str, ...] = ()
+    deadline_days: int = 90
+    answer_days: int = 30
+    clause: str = ""
+    text: str = ""
+
+
+# Buying roles a relationship can have (003 附表4), kept in step with
+# guanxi.customers.models.BuyingRole by a test; the policy module imports no models.
+BUYING_ROLES = ("decision_maker", "advisor", "user", "blocker", "supporter")
+WARNING_PARTS = ("satisfaction", "relationship", "overdue_demands", "silence", "complaints")
+
+
+@dataclass(frozen=True)
+class WarningPart:
+    """One part of a customer's risk signal: `weight` points for the part, or for each item it
+    counts (a negative decision maker, an overdue demand, an open complaint) up to `cap`."""
+
+    key: str
+    weight: int
+    cap: int = 1
+    clause: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class EarlyWarning:
+    """Relationship crisis early warning 客户关系危机预警 (001): the parts and their weights.
+
+    Falling satisfaction: the average of the last `satisfaction_window` forms is at least
+    `satisfaction_drop` below the average of the `satisfaction_window` before them (ratings
+    scored 1, 2, 3… in the order of [feedback] ratings). A negative relationship: a key person
+    of one of `negative_roles` whose relationship state is negative. Silence: no contact for
+    longer than `silence_days` of the customer's tier. An open complaint past its answer clock
+    weighs `breached_weight` instead of the part's weight."""
+
+    parts: dict[str, WarningPart] = field(default_factory=dict)
+    satisfaction_window: int = 3
+    satisfaction_drop: Decimal = Decimal("0.5")
+    negative_roles: tuple[str, ...] = ("decision_maker",)
+    silence_days: dict[str, int] = field(default_factory=dict)
+    breached_weight: int = 0
+    clause: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class WorkingDays:
     """What "day" means (000 §27: 日 is a working day, rest days not counted): whether the
     deadlines the regulation states in days count working days, and whether a due day of the
@@ -345,6 +405,8 @@ class Policy:
     contact_kinds: dict[str, ContactKind] = field(default_factory=dict)
     demands: DemandRules = field(default_factory=DemandRules)
     complaints: ComplaintRules = field(default_factory=ComplaintRules)
+    improvements: ImprovementRules = field(default_factory=ImprovementRules)
+    early_warning: EarlyWarning = field(default_factory=EarlyWarning)
     working_days: WorkingDays = field(default_factory=WorkingDays)
 
     def root_kind(self) -> UnitKind:

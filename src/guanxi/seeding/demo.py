@@ -29,6 +29,7 @@ from guanxi.customers.services import customer_create
 from guanxi.organisation import services as org
 from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
+from guanxi.risk.refresh import refresh as refresh_risk_signals
 from guanxi.seeding.contactreports_demo import load_contactreports_demo
 from guanxi.seeding.demands_demo import load_demands_demo
 from guanxi.seeding.demo_org import (
@@ -40,6 +41,7 @@ from guanxi.seeding.demo_org import (
     organisation,
 )
 from guanxi.seeding.feedback_demo import load_feedback_demo
+from guanxi.seeding.improvements_demo import load_improvements_demo
 from guanxi.seeding.keycustomers_demo import load_keycustomers_demo
 from guanxi.seeding.names import credit_code, partner_name, pools_for, suffixes_for
 from guanxi.seeding.plans_demo import load_plans
@@ -164,8 +166,12 @@ def _load_demo(per_unit: int) -> dict[str, int]:
     reports = load_contactreports_demo()
     demands = load_demands_demo()
     forms = load_feedback_demo()
+    proposals = load_improvements_demo()
+    at_risk = refresh_risk_signals()  # last: every record the signals read is in place
     return {
         "forms": forms,
+        "improvement_proposals": proposals,
+        "customers_at_risk": at_risk,
         "demands": demands,
         "plans_created": plans,
         "visits": engagements["visits"],

@@ -28,5 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if may(user, "demand.view")
         else ("demands:complaint-list" if may(user, "complaint.view") else ""),
         "nav_forms": may(user, "feedback.view"),
+        "nav_improvements": may(user, "improvement.view"),
+        "nav_risk": may(user, "risk.view"),
         "nav_admin": user.is_staff,
     }

@@ -214,11 +214,17 @@ class SubmissionOpenSerializer(serializers.Serializer):  # type: ignore[type-arg
     month = serializers.DateField(help_text=_("Any day of the month; a part is per month."))
 
 
-class EntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class EntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """One strategic customer's progress and risks; `version` is the submission's."""
+
     version = serializers.IntegerField(min_value=1)
     customer = customer_field()
     progress = serializers.CharField(max_length=5000, allow_blank=True, default="")
     risks = serializers.CharField(max_length=5000, allow_blank=True, default="")
+
+    class Meta:
+        model = d.SubmissionEntry
+        fields = ["version", "customer", "progress", "risks"]
 
 
 class FollowerSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -28,6 +28,7 @@ from guanxi.seeding.generator import (  # noqa: F401  # isort: skip
     visits,
     contactreports,
     feedback,
+    risk,
 )
 from guanxi.seeding.generator import bulk, common, planning
 from guanxi.seeding.generator.profiles import PROFILES, Profile

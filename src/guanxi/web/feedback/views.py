@@ -29,6 +29,7 @@ from guanxi.feedback.display import sheet
 from guanxi.feedback.documents import form_pdf
 from guanxi.feedback.layout import TITLES, place
 from guanxi.feedback.models import FormKind, FormRecord, SignatureMethod, SignatureRole
+from guanxi.improvements import services as improvement_services
 from guanxi.paging import keyset_page
 from guanxi.params import int_param
 from guanxi.uploads import image_response
@@ -200,6 +201,9 @@ def detail_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "our_people": list(record.our_people.all()),
             "key_persons": list(record.key_persons.all()),
             "is_original": policies.may_edit(actor, record),
+            # improvement proposals (ACT-7): None hides the button, a sentence disables it
+            "improvement_refusal": improvement_services.offer_refusal(actor, record),
+            "can_forward": improvement_services.may_forward(actor, record),
         },
     )
 
