@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "guanxi.satisfaction",
     "guanxi.improvements",
     "guanxi.risk",
+    "guanxi.workdays",
     "guanxi.web",
     "guanxi.api",
     "guanxi.seeding",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("guanxi.web.satisfaction.urls")),
     path("", include("guanxi.web.improvements.urls")),
     path("", include("guanxi.web.risk.urls")),
+    path("", include("guanxi.web.workdays.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,8 @@ NOT_REGISTERED = {
     "/api/v1/review/report/": "an export: registered by the review workbook (customers/review)",
     "/api/v1/customers/import-template/": "a blank workbook, no record",
     "/api/v1/improvement-plans/": "a year and its HQ; the items, scoped, register their reads",
+    "/api/v1/calendar/days/": "the working-day calendar: public holidays, no customer record",
+    "/api/v1/calendar/working-days/": "a date counted on the working-day calendar, no record",
 }
 # What a list needs besides paging to answer at all.
 REQUIRED = {"/api/v1/history/": lambda w: {"customer": w.planted.customer.pk}}

@@ -108,6 +108,12 @@ class ScopePerRequestMiddleware:
             _request_token.reset(token)
 
 
+def request_token() -> object | None:
+    """The current request's token (None outside a request): what may be trusted for the
+    length of one request only, such as the working-day calendar's revision."""
+    return _request_token.get()
+
+
 def scope_of(user: User) -> Scope:
     if not isinstance(user, Person) or not user.is_active:
         return Scope()

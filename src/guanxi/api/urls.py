@@ -28,6 +28,7 @@ urlpatterns = [
     path("v1/", include("guanxi.api.satisfaction.urls")),
     path("v1/", include("guanxi.api.improvements.urls")),
     path("v1/", include("guanxi.api.risk.urls")),
+    path("v1/", include("guanxi.api.workdays.urls")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -31,7 +31,9 @@ from guanxi.demands.models import (
 from guanxi.demands.services import rules, top_unit
 from guanxi.keycustomers.models import VisitPlan, VisitStatus
 from guanxi.organisation.models import Person, Unit
+from guanxi.policy.loader import current as current_policy
 from guanxi.versioning import lock_current
+from guanxi.workdays.calendar import last_working_day_on_or_before
 
 
 def month_start(day: date) -> date:
@@ -43,8 +45,13 @@ def next_month(month: date) -> date:
 
 
 def due_date(month: date) -> date:
-    """The day a unit's part is due (policy `monthly_due_day`, 28 in 002 §8.1.4)."""
-    return month.replace(day=rules().monthly_due_day)
+    """The day a unit's part is due (policy `monthly_due_day`, 28 in 002 §8.1.4): "by the 28th"
+    is by the last working day on or before it when the policy says so (000 §27,
+    `[working_days] due_on_working_day`)."""
+    day = month.replace(day=rules().monthly_due_day)
+    if current_policy().working_days.due_on_working_day:
+        return last_working_day_on_or_before(day)
+    return day
 
 
 def require_begun(month: date) -> date:

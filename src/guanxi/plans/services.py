@@ -34,6 +34,7 @@ from guanxi.plans.models import (
 from guanxi.policy.loader import current as current_policy
 from guanxi.policy.schema import PLAN_ITEM_FIELDS, PlanKind
 from guanxi.versioning import lock_current
+from guanxi.workdays.calendar import add_working_days
 
 TEXT_FIELDS = ("name", "place", "gifts", "content", "documents")
 # The fields a plan kind may use or leave out (the date every item has)
@@ -74,7 +75,12 @@ def period_end(period: str, starts: datetime.date) -> datetime.date:
 
 
 def deadline(plan: Plan) -> datetime.date:
-    return plan.starts - datetime.timedelta(days=plan_kind(plan.kind).submit_days_before)
+    """`submit_days_before` days before the period begins; working days when the policy says
+    "日" means working day (000 §27, `[working_days] count_working_days`)."""
+    days = plan_kind(plan.kind).submit_days_before
+    if current_policy().working_days.count_working_days:
+        return add_working_days(plan.starts, -days)
+    return plan.starts - datetime.timedelta(days=days)
 
 
 def _require(actor: Person, permission: str, unit_id: int | None) -> None:

@@ -732,6 +732,7 @@ def parse(text: str, path: Path) -> Policy:
     """Parse and validate policy text; raise PolicyError listing every problem found."""
     from guanxi.policy.demand_rules import DEMAND_TABLES, build_complaints, build_demands
     from guanxi.policy.loop_rules import build_early_warning, build_improvements
+    from guanxi.policy.working_days import build_working_days
 
     try:
         data = tomllib.loads(text)
@@ -741,7 +742,7 @@ def parse(text: str, path: Path) -> Policy:
     where = _Locator(text)
     problems: list[Problem] = []
     known = {"policy", "review", "security", "exports", "feedback", "demands", "complaints"}
-    known |= {"improvements", "early_warning"}
+    known |= {"improvements", "early_warning", "working_days"}
     for key in sorted(set(data) - known - set(DEMAND_TABLES) - set(TABLE_KEYS)):
         problems.append(Problem(where.entry(key), f"unknown section {key!r}"))
     header = data.get("policy", {})
@@ -803,6 +804,7 @@ def parse(text: str, path: Path) -> Policy:
             data, {rating.key for rating in policy.feedback.ratings}, where, problems
         ),
         early_warning=build_early_warning(data, set(policy.tiers), where, problems),
+        working_days=build_working_days(data, where, problems),
     )
     if policy.key and path.suffix == ".toml" and policy.key != path.stem:
         problems.append(

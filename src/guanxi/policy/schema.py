@@ -58,6 +58,7 @@ PERMISSIONS: dict[str, str] = {
     "improvement.consolidate": "Accept or return proposals, keep the company improvement plan and "
     "forward seminar opinions to the departments concerned (HQ)",
     "risk.view": "See the relationship risk warnings of the customers of one's line",
+    "calendar.manage": "Keep the company's working-day calendar: overrides, the holiday notice",
 }
 
 ROLE_KEYS = (
@@ -373,6 +374,18 @@ class EarlyWarning:
 
 
 @dataclass(frozen=True)
+class WorkingDays:
+    """What "day" means (000 §27: 日 is a working day, rest days not counted): whether the
+    deadlines the regulation states in days count working days, and whether a due day of the
+    month that is no working day moves back to the last working day before it."""
+
+    count_working_days: bool = True
+    due_on_working_day: bool = True
+    clause: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Policy:
     key: str
     name_zh: str
@@ -394,6 +407,7 @@ class Policy:
     complaints: ComplaintRules = field(default_factory=ComplaintRules)
     improvements: ImprovementRules = field(default_factory=ImprovementRules)
     early_warning: EarlyWarning = field(default_factory=EarlyWarning)
+    working_days: WorkingDays = field(default_factory=WorkingDays)
 
     def root_kind(self) -> UnitKind:
         return next(kind for kind in self.unit_kinds.values() if not kind.parents)
