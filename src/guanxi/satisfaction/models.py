@@ -7,7 +7,8 @@ form and rated dimension (the overall satisfaction as dimension ""), with the un
 kind and day copied from its form and the month as a number (yyyymm). The analytics then
 group indexed plain columns; the feedback services rewrite a form's rows whenever it is saved,
 in the same transaction. The scores are not stored: they come from the policy when the counts
-are averaged, so a changed score needs no rewrite of the rows.
+are averaged, so a changed score needs no rewrite of the rows. Over years the analytics read
+the monthly rollup of these rows (`MonthlyRating`) instead.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
 """Satisfaction analytics (ACT-6): scores by dimension, period, unit and customer, with trends.
 
-Every figure is counted in the database from the rating rows (`FormRating`) the reader may
-see — scoped through the access module exactly as the form lists are (`feedback.view` over
-the executing unit) — in one grouped query per view of the data: by month (the totals and the
-trend) and by unit (the units side by side). The groups are few (months × dimensions ×
-ratings, units × dimensions × ratings) however many forms there are; the average of a group is
-Σ score × count / Σ count with the scores of the policy's scale (差 = 1, 中 = 2, 优 = 3 in the
-presets), so a figure never needs the forms themselves.
+Every figure is counted in the database from the ratings the reader may see — scoped through
+the access module exactly as the form lists are (`feedback.view` over the executing unit) — in
+one grouped query per view of the data and source: by month (the totals and the trend) and by
+unit (the units side by side). The source is the monthly rollup (`MonthlyRating`, counts by
+unit, month, kind, dimension and rating) for the months a span covers whole, and the rating
+rows (`FormRating`) for a month the span cuts and for one customer (see `_sources`); both give
+the same counts. The groups are few (months × dimensions × ratings, units × dimensions ×
+ratings) however many forms there are; the average of a group is Σ score × count / Σ count
+with the scores of the policy's scale (差 = 1, 中 = 2, 优 = 3 in the presets), so a figure never
+needs the forms themselves.
 """
 
 from __future__ import annotations
