@@ -107,6 +107,9 @@ class MonthlyRating(models.Model):
             models.UniqueConstraint(
                 fields=["unit", "month", "kind", "dimension", "rating"],
                 name="monthlyrating_key",
+                violation_error_message=_(
+                    "This unit's month already counts this rating of this dimension."
+                ),
             ),
         ]
         indexes = [

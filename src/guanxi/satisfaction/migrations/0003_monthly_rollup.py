@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'monthly rating count',
                 'verbose_name_plural': 'monthly rating counts',
                 'indexes': [models.Index(fields=['month', 'unit', 'kind', 'dimension', 'rating', 'count'], name='monthlyrating_month')],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'month', 'kind', 'dimension', 'rating'), name='monthlyrating_key')],
+                'constraints': [models.UniqueConstraint(fields=('unit', 'month', 'kind', 'dimension', 'rating'), name='monthlyrating_key', violation_error_message="This unit's month already counts this rating of this dimension.")],
             },
         ),
     ]
