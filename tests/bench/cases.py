@@ -112,6 +112,13 @@ CASES: list[Case] = [
         ANALYTICS,
         api=True,
     ),
+    Case(  # the first and last months cut: those two months from the rating rows (issue 13)
+        "API satisfaction, five years, edge months cut",
+        "/api/v1/satisfaction/?from=2021-07-15&to=2026-06-20",
+        "both",
+        ANALYTICS,
+        api=True,
+    ),
     Case(
         "customer satisfaction section",
         "/customers/{customer}/satisfaction/section/",

@@ -2,7 +2,9 @@
 
 BENCH_DB=sqlite|postgres, BENCH_PROFILE=small|large|tiny, BENCH_DATABASE_URL (PostgreSQL,
 default postgres://postgres@127.0.0.1:5432/bench), BENCH_REQUESTS (single-client requests per
-case, default 40), BENCH_SECONDS (seconds of 8-client load per case, default 4).
+case, default 40), BENCH_SECONDS (seconds of 8-client load per case, default 4), BENCH_CASES
+(comma-separated parts of case names, e.g. "satisfaction": only the cases whose name contains
+one of them, and none of the other measures — import, audit verify).
 
 The server is `guanxi serve` (gunicorn, 2 workers × 4 threads) on a free port; clients are
 threads with their own keep-alive `http.client` connections. Not part of `make test`.
@@ -419,6 +421,13 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def chosen(case: Case) -> bool:
+    """The case is to be measured (BENCH_CASES, when set, names parts of case names)."""
+    wanted = [part.strip() for part in os.environ.get("BENCH_CASES", "").split(",")]
+    wanted = [part for part in wanted if part]
+    return not wanted or any(part in case.name for part in wanted)
+
+
 def main() -> None:
     env = environment()
     db, profile = os.environ.get("BENCH_DB", "sqlite"), label()
@@ -435,7 +444,7 @@ def main() -> None:
             page = page_headers(port, username, "guanxi-demo")
             values = placeholders(port, api)
             for case in CASES:
-                if case.who not in ("both", key):
+                if case.who not in ("both", key) or not chosen(case):
                     continue
                 result = measure(case, key, port, api if case.api else page, values)
                 print(
@@ -456,6 +465,37 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    imported: dict[str, Any] = {}
+    if not os.environ.get("BENCH_CASES"):
+        measured, imported = others(env)
+        other += measured
+    stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+    report = {
+        "stamp": stamp,
+        "load_before": load_before,
+        "load_after": round(os.getloadavg()[0], 2),
+        "db": db,
+        "profile": profile,
+        "requests": int(os.environ.get("BENCH_REQUESTS", "40")),
+        "cases": os.environ.get("BENCH_CASES", ""),
+        "seeding": {k: v for k, v in seeding.items() if k != "log"},
+        "results": [asdict(r) for r in results],
+        "other": other,
+        "import": imported,
+    }
+    out = ROOT / "var" / "bench"
+    (out / f"{stamp}-{db}-{profile}.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2)
+    )
+    text = markdown(report)
+    (out / f"{stamp}-{db}-{profile}.md").write_text(text)
+    print(text)
+    print(f"written to {out / f'{stamp}-{db}-{profile}'}.{{md,json}}")
+
+
+def others(env: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The import of 10,000 rows and `guanxi audit verify`, timed."""
+    other: list[dict[str, Any]] = []
     limit = float(os.environ.get("BENCH_IMPORT_TIMEOUT", "900"))
     rows = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
     seconds, output, code = timed_command(
@@ -488,27 +528,7 @@ def main() -> None:
             "status": "ok" if code == 0 and scaled < VERIFY_20M_S else "miss",
         }
     )
-    stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
-    report = {
-        "stamp": stamp,
-        "load_before": load_before,
-        "load_after": round(os.getloadavg()[0], 2),
-        "db": db,
-        "profile": profile,
-        "requests": int(os.environ.get("BENCH_REQUESTS", "40")),
-        "seeding": {k: v for k, v in seeding.items() if k != "log"},
-        "results": [asdict(r) for r in results],
-        "other": other,
-        "import": imported,
-    }
-    out = ROOT / "var" / "bench"
-    (out / f"{stamp}-{db}-{profile}.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2)
-    )
-    text = markdown(report)
-    (out / f"{stamp}-{db}-{profile}.md").write_text(text)
-    print(text)
-    print(f"written to {out / f'{stamp}-{db}-{profile}'}.{{md,json}}")
+    return other, imported
 
 
 if __name__ == "__main__":

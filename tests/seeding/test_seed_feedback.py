@@ -4,10 +4,11 @@ rows that say what the forms' own ratings say."""
 from __future__ import annotations
 
 import pytest
+from django.db.models import Count
 
 from guanxi.feedback.models import FormRecord
 from guanxi.policy.loader import current as current_policy
-from guanxi.satisfaction.models import OVERALL, FormRating
+from guanxi.satisfaction.models import OVERALL, FormRating, MonthlyRating
 from guanxi.satisfaction.services import ratings_of
 from guanxi.seeding.generator import feedback, planning
 from tests.seeding.test_seed import TINY, seed
@@ -19,6 +20,12 @@ def test_seeded_forms_carry_ratings_their_rating_rows_repeat() -> None:
     planned = planning.planned(TINY)
     assert FormRecord.objects.count() == planned["forms"] == TINY.activities // feedback.EVERY
     assert FormRating.objects.count() == planned["form_ratings"] > 0
+    key = ("unit_id", "month", "kind", "dimension", "rating")
+    grouped = FormRating.objects.order_by().values(*key).annotate(n=Count("id"))
+    rollup = MonthlyRating.objects.values_list(*key, "count")
+    assert {row[:-1]: row[-1] for row in rollup} == {
+        tuple(g[name] for name in key): g["n"] for g in grouped
+    }
     keys = {o.key for o in current_policy().feedback.ratings}
     for record in FormRecord.objects.filter(kind__in=feedback.RATED).order_by("pk")[:20]:
         assert record.satisfaction in keys

@@ -6,3 +6,8 @@ class SatisfactionConfig(AppConfig):
     name = "guanxi.satisfaction"
     label = "satisfaction"
     verbose_name = _("Satisfaction analytics")
+
+    def ready(self) -> None:
+        from guanxi.satisfaction.services import connect_signals
+
+        connect_signals()

@@ -7,7 +7,8 @@ form and rated dimension (the overall satisfaction as dimension ""), with the un
 kind and day copied from its form and the month as a number (yyyymm). The analytics then
 group indexed plain columns; the feedback services rewrite a form's rows whenever it is saved,
 in the same transaction. The scores are not stored: they come from the policy when the counts
-are averaged, so a changed score needs no rewrite of the rows.
+are averaged, so a changed score needs no rewrite of the rows. Over years the analytics read
+the monthly rollup of these rows (`MonthlyRating`) instead.
 """
 
 from __future__ import annotations
@@ -71,6 +72,58 @@ class FormRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.dimension or 'overall'} {self.rating}"
+
+
+class MonthlyRating(models.Model):
+    """How many forms of one unit, month and kind gave one rating on one dimension: the monthly
+    rollup of `FormRating`, so an analysis over years reads a few hundred thousand groups at the
+    `large` scale instead of millions of rating rows.
+
+    It is kept by `services.ratings_refresh` / `services.ratings_remove` only, in the form's
+    transaction, as deltas (`count = count + excluded.count`), so at every commit it holds
+    exactly the counts of the committed `FormRating` rows (see `services` for why that holds
+    under concurrent writers). A group that falls to 0 stays, with `count` 0; the readers skip
+    such rows.
+    """
+
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # leads the unique key below
+        verbose_name=_("executing unit"),
+    )
+    month = models.PositiveIntegerField(_("month"))  # yyyymm, as `FormRating.month`
+    kind = models.CharField(_("kind"), max_length=16)
+    dimension = models.CharField(_("dimension"), max_length=32, blank=True)
+    rating = models.CharField(_("rating"), max_length=16)
+    count = models.BigIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly rating count")
+        verbose_name_plural = _("monthly rating counts")
+        constraints = [
+            # the conflict target of the upserts, and the index of a unit line's reads
+            models.UniqueConstraint(
+                fields=["unit", "month", "kind", "dimension", "rating"],
+                name="monthlyrating_key",
+                violation_error_message=_(
+                    "This unit's month already counts this rating of this dimension."
+                ),
+            ),
+        ]
+        indexes = [
+            # HQ over a span of months: every column it reads, answered from the index alone
+            models.Index(
+                fields=["month", "unit", "kind", "dimension", "rating", "count"],
+                name="monthlyrating_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.unit_id} {self.month} {self.kind} {self.dimension or 'overall'} {self.rating}"
+        )
 
 
 def month_of(day: object) -> int:

@@ -2,11 +2,13 @@
 and their rating rows (ACT-6), registered after the activities: every `EVERY`-th activity of
 the run gets its form (a million at `large`), visits and care records rated, seminars not.
 
-Both tables are filled by INSERT … SELECT from the activities, in SQL on either database: the
-form takes its activity's unit, customer, day, place and recorder, and its ratings come from
-the activity id by arithmetic (`_rating_sql`), so the rating rows repeat the forms' JSON
-without reading a row back. Most ratings are 优 or 中, some 差; a unit's forms lean a little
-better or worse than the next unit's, so the units side by side differ.
+Forms and rating rows are filled by INSERT … SELECT from the activities, in SQL on either
+database: the form takes its activity's unit, customer, day, place and recorder, and its
+ratings come from the activity id by arithmetic (`_rating_sql`), so the rating rows repeat
+the forms' JSON without reading a row back. Most ratings are 优 or 中, some 差; a unit's
+forms lean a little better or worse than the next unit's, so the units side by side differ.
+The monthly rollup of the ratings (`MonthlyRating`) is grouped from the rating rows last, in
+one statement.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db import connection
 from guanxi.activities.models import Activity, ActivityStatus
 from guanxi.feedback.models import FormKind, FormRecord
 from guanxi.plans.models import Kind as PlanKind
-from guanxi.satisfaction.models import OVERALL, FormRating
+from guanxi.satisfaction.models import OVERALL, FormRating, MonthlyRating
 from guanxi.seeding.generator.bulk import _without_secondary_indexes
 from guanxi.seeding.generator.common import Context, generator
 from guanxi.seeding.generator.profiles import Profile
@@ -96,6 +98,7 @@ def form_ratings(ctx: Context) -> int:
     dims = [OVERALL, *(o.key for o in ctx.policy.feedback.dimensions)]
     kinds = ", ".join(f"'{k}'" for k in RATED)
     table = FormRating._meta.db_table
+    ctx.ids["form_rating_base"] = ctx.base(FormRating)
     written = 0
     postgres = connection.vendor == "postgresql"
     with (
@@ -114,3 +117,20 @@ def form_ratings(ctx: Context) -> int:
             )
             written += int(cursor.rowcount)
     return written
+
+
+@generator("monthly_ratings")
+def monthly_ratings(ctx: Context) -> int:
+    """The monthly rollup of this run's rating rows, in one grouped INSERT … SELECT, added to
+    any counts already there (the upsert the feedback services use)."""
+    columns = "unit_id, month, kind, dimension, rating"
+    table = MonthlyRating._meta.db_table
+    base = int(ctx.ids.get("form_rating_base", 0))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, count) "  # noqa: S608 - names from model metadata
+            f"SELECT {columns}, COUNT(*) FROM {FormRating._meta.db_table} WHERE id > {base} "
+            f"GROUP BY {columns} "
+            f"ON CONFLICT ({columns}) DO UPDATE SET count = {table}.count + excluded.count"
+        )
+        return int(cursor.rowcount)
