@@ -188,3 +188,23 @@ def test_submitting_on_the_page_asks_first_then_says_it_was_done(page_as, make_p
     assert "方案已提交公司市场营销部" in done.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.SUBMITTED
+
+
+def test_creating_from_forms_registers_the_forms_it_quotes(api_as, low_form) -> None:
+    from guanxi.access.models import AccessLogEntry
+
+    record = low_form()
+    before = AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    created = api_as("div1.staff").post(
+        "/api/v1/improvement-proposals/",
+        {
+            "title": "提升随钻数据上传时效",
+            "problem": "客户对反应速度评价为差",
+            "measures": "优化数据传输流程",
+            "new_sources": [{"record": record.pk, "kind": "request"}],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    read = AccessLogEntry.objects.filter(seq__gt=before, record_type="feedback.formrecord")
+    assert [(e.record_id, e.channel) for e in read] == [(str(record.pk), "api")]

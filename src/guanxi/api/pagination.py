@@ -6,12 +6,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.pagination import BasePagination, Cursor, CursorPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from guanxi.access.scope import scope_of
-from guanxi.paging import newest_ids_in_scope
+from guanxi.paging import KeysetPage, newest_ids_in_scope
 from guanxi.params import INT64_MIN, int_param, parse_int
 
 
@@ -76,3 +78,45 @@ class SeqPagination(KeysetPagination):
 
 class PathPagination(KeysetPagination):
     ordering = "id"
+
+
+class SortKeyPagination(BasePagination):
+    """Keyset pages in an order other than the id (a sort key and the id in `cursor`), in DRF's
+    page format. A subclass says how to cut one page (`cut`); paging, links and the schema
+    are shared."""
+
+    page_size = 50
+    max_page_size = 200
+
+    def cut(self, queryset: QuerySet[Any, Any], request: Request, size: int) -> KeysetPage[Any]:
+        raise NotImplementedError
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any, Any], request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
+        size = int_param(request.query_params, "page_size", strict=True)
+        size_value = None if size is None else min(size, self.max_page_size)
+        page = self.cut(queryset, request, size_value or self.page_size)
+        self.next_url = (
+            replace_query_param(request.build_absolute_uri(), "cursor", str(page.next_after))
+            if page.next_after is not None
+            else None
+        )
+        return page.items
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response({"next": self.next_url, "previous": None, "results": data})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
+            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer"}},
+        ]

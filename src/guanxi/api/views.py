@@ -12,12 +12,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
-from rest_framework.pagination import BasePagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from guanxi.access.models import AccessLogEntry, Channel
@@ -25,13 +23,14 @@ from guanxi.access.scope import acting_person, fetch, may, may_in_unit, scope_of
 from guanxi.access.selectors import LogFilters, log_entries
 from guanxi.api import serializers as s
 from guanxi.api.listreads import RegistersListReads
-from guanxi.api.pagination import PathPagination, SeqPagination
+from guanxi.api.pagination import PathPagination, SeqPagination, SortKeyPagination
 from guanxi.api.prefetch import prefetch_page
 from guanxi.customers import services as customer_services
 from guanxi.customers.models import Customer
 from guanxi.customers.selectors import SORTS, CustomerFilters, customer_list, customer_page
 from guanxi.organisation import services as org_services
 from guanxi.organisation.models import Membership, Person, Unit
+from guanxi.paging import KeysetPage
 from guanxi.params import int_param
 
 M = TypeVar("M", bound=Model)
@@ -92,49 +91,19 @@ class ScopedViewSet(RegistersListReads, viewsets.GenericViewSet):  # type: ignor
         )
 
 
-class CustomerPagination(BasePagination):
+class CustomerPagination(SortKeyPagination):
     """Keyset pages in the chosen `ordering`; `cursor` holds the sort key and the id (CUS-10)."""
 
-    page_size = 50
-    max_page_size = 200
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Any, Any], request: Request, view: APIView | None = None
-    ) -> list[Any] | None:
-        size = int_param(request.query_params, "page_size", strict=True)
-        size_value = None if size is None else min(size, self.max_page_size)
+    def cut(self, queryset: QuerySet[Any, Any], request: Request, size: int) -> KeysetPage[Any]:
         query = request.query_params.get("q", "")
-        page = customer_page(
+        return customer_page(
             queryset,
             sort=request.query_params.get("ordering", "") or "newest",
             after=request.query_params.get("cursor"),
-            size=size_value or self.page_size,
+            size=size,
             # as on the list page: the plain list is merged from one index range per unit
             unit_ids=None if query else scope_of(request.user).unit_ids("customer.view"),
         )
-        self.next_url = (
-            replace_query_param(request.build_absolute_uri(), "cursor", page.next_after)
-            if page.next_after is not None
-            else None
-        )
-        return page.items
-
-    def get_paginated_response(self, data: Any) -> Response:
-        return Response({"next": self.next_url, "previous": None, "results": data})
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        link = {"type": "string", "nullable": True, "format": "uri"}
-        return {
-            "type": "object",
-            "required": ["results"],
-            "properties": {"next": link, "previous": link, "results": schema},
-        }
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return [
-            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
-            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer"}},
-        ]
 
 
 class CustomerViewSet(

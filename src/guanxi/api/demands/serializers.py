@@ -15,8 +15,7 @@ from guanxi.api.serializers import VersionedSerializer
 from guanxi.demands import models as d
 from guanxi.demands.complaints import time_left
 from guanxi.demands.monthly import due_date
-from guanxi.organisation.models import Person
-from guanxi.params import INT64_MAX
+from guanxi.organisation.models import Person, Unit
 from guanxi.policy.loader import current as current_policy
 
 
@@ -210,7 +209,7 @@ class MonthlySubmissionSerializer(CachedFields, serializers.ModelSerializer):  #
 
 
 class SubmissionOpenSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    unit = serializers.IntegerField(min_value=1, max_value=INT64_MAX)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
     month = serializers.DateField(help_text=_("Any day of the month; a part is per month."))
 
 
@@ -244,7 +243,7 @@ class FollowerSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 class UnitContactSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A unit's key-customer contact person (002 §8.1.3); setting it again replaces it."""
 
-    unit = serializers.IntegerField(source="unit_id", min_value=1, max_value=INT64_MAX)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
     person_name = serializers.CharField(source="person.__str__", read_only=True)

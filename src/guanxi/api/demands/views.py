@@ -334,6 +334,11 @@ class MonthlySubmissionViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.Retr
             return d.MonthlySubmission.objects.none()
         return super().get_queryset()
 
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "create":
+            return s.SubmissionOpenSerializer  # the body: which unit and month
+        return s.MonthlySubmissionSerializer
+
     def _submission(self, request: Request) -> d.MonthlySubmission:
         return fetch(
             request.user,
@@ -351,20 +356,18 @@ class MonthlySubmissionViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.Retr
     )
     def create(self, request: Request) -> Response:
         """Open (or find) a unit's part of a month; a month that has not begun is refused."""
-        form = s.SubmissionOpenSerializer(data=request.data)
+        form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
         actor = acting_person(request.user)
-        unit = visible_units(actor, "monthly_report.submit").filter(
-            pk=form.validated_data["unit"], is_active=True
-        )
-        found = unit.first()
-        if found is None:
+        unit = form.validated_data["unit"]
+        if not visible_units(actor, "monthly_report.submit").filter(pk=unit.pk).exists():
             raise ValidationError({"unit": [_("Choose a unit whose part you may submit.")]})
         submission = monthly.submission_open(
-            actor=actor, unit=found, month=form.validated_data["month"]
+            actor=actor, unit=unit, month=form.validated_data["month"]
         )
         submission = self.base_queryset().get(pk=submission.pk)
-        return Response(self.get_serializer(submission).data, status=status.HTTP_201_CREATED)
+        answer = s.MonthlySubmissionSerializer(submission, context=self.get_serializer_context())
+        return Response(answer.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EntrySerializer, responses=s.MonthlySubmissionSerializer)
     @action(detail=True, methods=["post"])
@@ -435,12 +438,9 @@ class UnitContactViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.CreateMode
 
     def perform_create(self, serializer: BaseSerializer[d.UnitContact]) -> None:
         actor = acting_person(self.request.user)
-        unit = visible_units(actor, "demand.view").filter(
-            pk=serializer.validated_data["unit_id"], is_active=True
-        )
-        found = unit.first()
-        if found is None:
+        unit = serializer.validated_data["unit"]
+        if not visible_units(actor, "demand.view").filter(pk=unit.pk).exists():
             raise ValidationError({"unit": [_("Choose a unit of your line.")]})
         serializer.instance = services.unit_contact_set(
-            actor=actor, unit=found, person=serializer.validated_data["person"]
+            actor=actor, unit=unit, person=serializer.validated_data["person"]
         )

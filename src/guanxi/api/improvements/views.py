@@ -122,6 +122,13 @@ class ProposalViewSet(
         if unit is None:
             raise PermissionDenied
         serializer.instance = services.proposal_create(actor=actor, unit=unit, sources=refs, **data)
+        # the answer quotes the source forms' words: a read of those forms, as on the page
+        register_reads(
+            actor=actor,
+            reads=[read_of(form, "unit") for form in forms.values()],
+            channel=Channel.API,
+            address=client_address(self.request._request),
+        )
 
     def perform_update(self, serializer: BaseSerializer[m.ImprovementProposal]) -> None:
         data = dict(serializer.validated_data)

@@ -10,16 +10,15 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins
-from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
-from rest_framework.views import APIView
 
 from guanxi.access.models import Channel
 from guanxi.access.scope import fetch
+from guanxi.api.pagination import SortKeyPagination
 from guanxi.api.risk import serializers as s
 from guanxi.api.views import ScopedViewSet
+from guanxi.paging import KeysetPage
 from guanxi.params import int_param
 from guanxi.policy.schema import WARNING_PARTS
 from guanxi.risk import selectors as sel
@@ -35,45 +34,16 @@ def _filters(request: Request) -> sel.RiskFilters:
     )
 
 
-class RiskPagination(BasePagination):
+class RiskPagination(SortKeyPagination):
     """Keyset pages highest score first; `cursor` holds the score and the id."""
 
-    page_size = 50
-    max_page_size = 200
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Any, Any], request: Request, view: APIView | None = None
-    ) -> list[Any] | None:
-        size = int_param(request.query_params, "page_size", strict=True)
-        page = sel.signal_page(
+    def cut(self, queryset: QuerySet[Any, Any], request: Request, size: int) -> KeysetPage[Any]:
+        return sel.signal_page(
             queryset,
             after=request.query_params.get("cursor"),
-            size=min(size, self.max_page_size) if size else self.page_size,
+            size=size,
             unit_ids=sel.units_of_list(request.user, _filters(request)),
         )
-        self.next_url = (
-            replace_query_param(request.build_absolute_uri(), "cursor", page.next_after)
-            if page.next_after is not None
-            else None
-        )
-        return page.items
-
-    def get_paginated_response(self, data: Any) -> Response:
-        return Response({"next": self.next_url, "previous": None, "results": data})
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        link = {"type": "string", "nullable": True, "format": "uri"}
-        return {
-            "type": "object",
-            "required": ["results"],
-            "properties": {"next": link, "previous": link, "results": schema},
-        }
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return [
-            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
-            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer"}},
-        ]
 
 
 class RiskSignalViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
