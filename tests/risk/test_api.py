@@ -82,6 +82,7 @@ def test_filters_by_tier_part_and_unit(api_as, make_customer) -> None:
     assert ids("part=complaints") == set()
     assert vip.pk in ids("part=silence")
     assert ids(f"unit={vip.owning_unit_id}") == {vip.pk}
+    assert ids("unit=987654321") == set()  # a unit that does not exist: nothing, not an error
 
 
 def test_the_list_costs_the_same_queries_with_more_customers_at_risk(

@@ -50,8 +50,11 @@ def signal_list(*, actor: User, filters: RiskFilters | None = None) -> QuerySet[
 
 
 def _line_ids(unit_id: int) -> list[int]:
+    """The unit and the units below it; none for a unit that does not exist."""
     chosen = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-    return list(Unit.objects.filter(path__startswith=chosen or "\0").values_list("pk", flat=True))
+    if chosen is None:
+        return []
+    return list(Unit.objects.filter(path__startswith=chosen).values_list("pk", flat=True))
 
 
 def units_of_list(actor: User, filters: RiskFilters) -> set[int] | None:
